@@ -1,0 +1,1 @@
+"""Scenario worlds, dialogue realizers, query writers per skill, and hard negatives."""

@@ -1,0 +1,1 @@
+"""Teachers, pairwise judging, Bradley-Terry aggregation and soft labels."""

@@ -1,0 +1,1 @@
+"""The build, export and audit commands that compose the stages."""

@@ -1,0 +1,1 @@
+"""One chat/scoring interface over model backends, and the offline stand-in."""

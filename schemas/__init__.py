@@ -1,0 +1,63 @@
+"""Records shared by every stage of memdistill. This package imports nothing else from the project."""
+
+from __future__ import annotations
+
+from schemas.candidate import Candidate, origin_kind
+from schemas.cases import CaseCandidate, RerankCase, ScoredCase
+from schemas.config import (
+    AggregateConfig,
+    BuildConfig,
+    CandidatesConfig,
+    ConfigError,
+    ExportConfig,
+    GenerateConfig,
+    JudgeConfig,
+    SplitConfig,
+    TeacherConfig,
+    load_config,
+)
+from schemas.dataset import DatasetRow, RowCandidate
+from schemas.dialogue import Dialogue, Session, Turn
+from schemas.example import Example, GeneratedDialogue
+from schemas.judgment import Judgment
+from schemas.label import SoftLabel
+from schemas.memory import Memory
+from schemas.query import SKILLS, ContextTurn, Query, Skill
+from schemas.render import DEFAULT_INSTRUCTION, render_memory, render_query
+from schemas.version import SCHEMA_VERSION
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SKILLS",
+    "DEFAULT_INSTRUCTION",
+    "AggregateConfig",
+    "BuildConfig",
+    "Candidate",
+    "CandidatesConfig",
+    "CaseCandidate",
+    "ConfigError",
+    "ContextTurn",
+    "DatasetRow",
+    "Dialogue",
+    "Example",
+    "ExportConfig",
+    "GenerateConfig",
+    "GeneratedDialogue",
+    "JudgeConfig",
+    "Judgment",
+    "Memory",
+    "Query",
+    "RerankCase",
+    "RowCandidate",
+    "ScoredCase",
+    "Session",
+    "Skill",
+    "SoftLabel",
+    "SplitConfig",
+    "TeacherConfig",
+    "Turn",
+    "load_config",
+    "origin_kind",
+    "render_memory",
+    "render_query",
+]

@@ -1,0 +1,158 @@
+"""The build config: a pydantic model loaded from TOML, with `key=value` overrides.
+
+Any unknown key or bad value raises `ConfigError` with one line naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from schemas.query import Skill
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; the message is one line naming the file and field."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GenerateConfig(_Section):
+    dialogues: int = Field(default=24, ge=1)
+    sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
+    skills: list[Skill] = Field(default_factory=lambda: ["temporal", "causal", "coreference"], min_length=1)
+    queries_per_skill: int = Field(default=1, ge=1, description="per dialogue")
+    realizer: Literal["template"] = "template"
+    locale: str = "en_US"
+
+
+class CandidatesConfig(_Section):
+    constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
+    retrieved: int = Field(default=3, ge=0, description="retrieved (BM25) negatives per query, at most")
+    max_candidates: int = Field(default=8, ge=2)
+
+
+class TeacherConfig(_Section):
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    kind: Literal["bm25", "embedding"]
+    model: str | None = Field(default=None, description="model path; None = the packaged all-MiniLM-L6-v2")
+    weight: float = Field(default=1.0, gt=0)
+    temperature: float = Field(default=1.0, gt=0, description="scale of score differences before the sigmoid")
+
+
+class JudgeConfig(_Section):
+    teachers: list[TeacherConfig] = Field(
+        default_factory=lambda: [
+            TeacherConfig(name="bm25", kind="bm25"),
+            TeacherConfig(name="minilm", kind="embedding"),
+        ],
+        min_length=1,
+    )
+    pairing: Literal["all"] = "all"
+    both_orders: bool = True
+
+    @model_validator(mode="after")
+    def _unique(self) -> JudgeConfig:
+        names = [t.name for t in self.teachers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"teacher names repeat: {names}")
+        return self
+
+
+class AggregateConfig(_Section):
+    prior: float = Field(default=0.1, ge=0, description="strength of the Bradley-Terry prior (pseudo-ties)")
+    max_iter: int = Field(default=200, ge=1)
+
+
+class SplitConfig(_Section):
+    validation: float = Field(default=0.15, ge=0, lt=1)
+    test: float = Field(default=0.15, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _sum(self) -> SplitConfig:
+        if self.validation + self.test >= 1:
+            raise ValueError("validation + test must leave room for train")
+        return self
+
+
+class ExportConfig(_Section):
+    license: str = "cc-by-4.0"
+
+
+class BuildConfig(_Section):
+    name: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]+$")
+    seed: int = 13
+    shard_size: int = Field(default=8, ge=1, description="dialogues per shard")
+    generate: GenerateConfig = Field(default_factory=GenerateConfig)
+    candidates: CandidatesConfig = Field(default_factory=CandidatesConfig)
+    judge: JudgeConfig = Field(default_factory=JudgeConfig)
+    aggregate: AggregateConfig = Field(default_factory=AggregateConfig)
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
+
+    def section_hash(self, *sections: str) -> str:
+        """A short stable hash of some sections (with the seed), to key what they produce."""
+        data = {s: getattr(self, s).model_dump(mode="json") for s in sections}
+        data["seed"] = self.seed
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+    def config_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _parse_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _apply_override(data: dict[str, Any], assignment: str) -> None:
+    key, sep, raw = assignment.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError(f"--set {assignment!r}: expected key=value, e.g. generate.dialogues=8")
+    node = data
+    parts = key.split(".")
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"--set {key}: {part!r} is not a section")
+        node = child
+    node[parts[-1]] = _parse_value(raw.strip())
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    extra = f" (+{err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    got = first.get("input")
+    shown = "" if first["type"] == "extra_forbidden" or isinstance(got, dict) else f" (got {got!r})"
+    return f"{where}: {first['msg']}{shown}{extra}"
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> BuildConfig:
+    """Read a TOML build config (or the defaults when `path` is None), apply `key=value` overrides, validate."""
+    source = str(path) if path is not None else "defaults"
+    data: dict[str, Any] = {}
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config {source}: file not found")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config {source}: not valid TOML: {exc}") from None
+    for assignment in overrides:
+        _apply_override(data, assignment)
+    try:
+        return BuildConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"config {source}: {_describe(exc)}") from None

@@ -1,0 +1,54 @@
+"""The units that flow between stages: a generated dialogue with its queries, and one query with candidates."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from schemas.base import Record
+from schemas.candidate import Candidate
+from schemas.dialogue import Dialogue
+from schemas.query import Query
+
+
+class GeneratedDialogue(Record):
+    """Output of the generate stage: a dialogue, its queries, and the scenario world it came from."""
+
+    dialogue: Dialogue
+    queries: list[Query]
+    world: dict = Field(default_factory=dict, description="the scenario world, JSON-serialisable, for audits")
+
+    @model_validator(mode="after")
+    def _check(self) -> GeneratedDialogue:
+        ids = self.dialogue.memory_ids()
+        seen: set[str] = set()
+        for q in self.queries:
+            if q.dialogue_id != self.dialogue.dialogue_id:
+                raise ValueError(
+                    f"query {q.query_id!r} names dialogue {q.dialogue_id!r}, not {self.dialogue.dialogue_id!r}"
+                )
+            if q.query_id in seen:
+                raise ValueError(f"query_id {q.query_id!r} is not unique")
+            seen.add(q.query_id)
+            missing = [e for e in q.evidence if e not in ids]
+            if missing:
+                raise ValueError(f"query {q.query_id!r}: evidence ids {missing} are not turns of the dialogue")
+        return self
+
+
+class Example(Record):
+    """One query with its candidate memories (output of the candidates stage)."""
+
+    query: Query
+    candidates: list[Candidate] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Example:
+        ids = [c.memory.memory_id for c in self.candidates]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"query {self.query.query_id!r}: candidate memory ids repeat")
+        gold = {c.memory.memory_id for c in self.candidates if c.gold == 1}
+        if gold != set(self.query.evidence):
+            raise ValueError(
+                f"query {self.query.query_id!r}: gold candidates {sorted(gold)} differ from evidence {self.query.evidence}"
+            )
+        return self

@@ -1,0 +1,34 @@
+"""The one rendering of memories and queries that judging, training and scoring all read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from schemas.memory import Memory
+from schemas.query import ContextTurn
+
+DEFAULT_INSTRUCTION = "Given a question about a past conversation, judge whether the memory helps answer it"
+
+
+def _when(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%d (%a) %H:%M")
+
+
+def render_memory(memory: Memory) -> str:
+    """`[2023-06-14 (Wed) 10:00] Anna: I moved to Porto.`; date and speaker only when known."""
+    head = f"[{_when(memory.timestamp)}] " if memory.timestamp is not None else ""
+    who = f"{memory.speaker}: " if memory.speaker else ""
+    return f"{head}{who}{memory.text}"
+
+
+def render_query(text: str, context: Sequence[ContextTurn] = (), query_time: datetime | None = None) -> str:
+    """The query side: the conversation it depends on, when it is asked, then the question."""
+    lines = [f"{turn.speaker}: {turn.text}" for turn in context]
+    parts = []
+    if lines:
+        parts.append("Conversation so far:\n" + "\n".join(lines))
+    if query_time is not None:
+        parts.append(f"Asked on {_when(query_time)}.")
+    parts.append(text)
+    return "\n".join(parts)

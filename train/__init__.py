@@ -1,0 +1,1 @@
+"""Students, losses, distillation, scoring and evaluation of rerankers."""
