@@ -27,9 +27,9 @@ from schemas.render import DEFAULT_INSTRUCTION, render_memory, render_query
 from schemas.version import SCHEMA_VERSION
 
 __all__ = [
+    "DEFAULT_INSTRUCTION",
     "SCHEMA_VERSION",
     "SKILLS",
-    "DEFAULT_INSTRUCTION",
     "AggregateConfig",
     "BuildConfig",
     "Candidate",

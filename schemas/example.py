@@ -48,7 +48,5 @@ class Example(Record):
             raise ValueError(f"query {self.query.query_id!r}: candidate memory ids repeat")
         gold = {c.memory.memory_id for c in self.candidates if c.gold == 1}
         if gold != set(self.query.evidence):
-            raise ValueError(
-                f"query {self.query.query_id!r}: gold candidates {sorted(gold)} differ from evidence {self.query.evidence}"
-            )
+            raise ValueError(f"query {self.query.query_id!r}: gold {sorted(gold)} != evidence {self.query.evidence}")
         return self
