@@ -1,0 +1,131 @@
+"""`python -m pipelines.build`: generate → candidates → judge → aggregate → split → export, into a run folder.
+
+    python -m pipelines.build [--config configs/default.toml] [--out runs/NAME] [--set key=value ...] [--quiet]
+
+Every stage writes content-addressed shards (see `pipelines.stages`), so a killed build resumes where it stopped and a
+re-run with the same config recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import generators
+import judges
+from pipelines.card import render_card
+from pipelines.export import save_dataset, to_dataset_dict
+from pipelines.manifest import write_manifest
+from pipelines.rows import to_row
+from pipelines.shards import ShardError
+from pipelines.split import SPLITS, assign_splits
+from pipelines.stages import run_stage, stage_key
+from schemas import BuildConfig, ConfigError, DatasetRow, Example, GeneratedDialogue, Judgment, SoftLabel, load_config
+
+
+def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[str, Any]:
+    """Run every stage into `run_dir`; return the manifest body."""
+    started = time.perf_counter()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    n, size = config.generate.dialogues, config.shard_size
+    bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    sizes = [hi - lo for lo, hi in bounds]
+
+    keys: dict[str, str] = {}
+    keys["generate"] = stage_key("generate", config.section_hash("generate"))
+    keys["candidates"] = stage_key(keys["generate"], config.section_hash("candidates"))
+    keys["judge"] = stage_key(keys["candidates"], config.section_hash("judge"))
+    keys["aggregate"] = stage_key(keys["judge"], config.section_hash("aggregate"))
+
+    def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
+        return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)
+
+    generated, gen_stats = run(
+        "generate", GeneratedDialogue, lambda i: [generators.generate_dialogue(config, k) for k in range(*bounds[i])]
+    )
+    examples, cand_stats = run(
+        "candidates", Example, lambda i: [e for g in generated[i] for e in generators.build_candidates(g, config)]
+    )
+    judgments, judge_stats = run("judge", Judgment, lambda i: judges.judge(examples[i], config.judge, config.seed))
+    labels, agg_stats = run(
+        "aggregate",
+        SoftLabel,
+        lambda i: judges.aggregate(examples[i], judgments[i], config.judge, config.aggregate),
+    )
+
+    t0 = time.perf_counter()
+    rows: list[DatasetRow] = []
+    for shard_examples, shard_labels in zip(examples, labels, strict=True):
+        by_query: dict[str, list[SoftLabel]] = {}
+        for label in shard_labels:
+            by_query.setdefault(label.query_id, []).append(label)
+        rows += [to_row(e, by_query.get(e.query.query_id, [])) for e in shard_examples]
+    split_of = assign_splits([r.dialogue_id for r in rows], config.split, config.seed)
+    splits = {name: [r for r in rows if split_of[r.dialogue_id] == name] for name in SPLITS}
+    dataset = to_dataset_dict(splits)
+    fingerprints = {name: ds._fingerprint for name, ds in dataset.items()}
+    save_dataset(dataset, render_card(config, splits, fingerprints), run_dir / "dataset")
+    export_seconds = round(time.perf_counter() - t0, 3)
+
+    all_judgments = [j for shard in judgments for j in shard]
+    stages = {"generate": gen_stats, "candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats}
+    body = {
+        "stage_keys": keys,
+        "counts": {
+            "dialogues": sum(len(s) for s in generated),
+            "queries": len(rows),
+            "candidates": sum(len(r.candidates) for r in rows),
+            "judgments": len(all_judgments),
+            "soft_labels": sum(len(s) for s in labels),
+            "skills": dict(sorted(Counter(r.skill for r in rows).items())),
+            "splits": {name: len(part) for name, part in splits.items()},
+            "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
+        },
+        "stages": {
+            name: {"shards_computed": s.computed, "shards_reused": s.reused, "records": s.records, "seconds": s.seconds}
+            for name, s in stages.items()
+        },
+        "timings": {"export_seconds": export_seconds, "total_seconds": round(time.perf_counter() - started, 3)},
+        "tokens": sum(j.tokens for j in all_judgments),
+        "cost_usd": round(sum(j.cost_usd for j in all_judgments), 6),
+        "failures": {"count": 0, "kept_aside": []},
+        "dataset": {"path": "dataset", "fingerprints": fingerprints},
+    }
+    write_manifest(run_dir, config, body)
+    return body
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="configs/default.toml", help="TOML build config")
+    parser.add_argument("--out", default=None, help="run folder (default: runs/<config name>)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config, args.overrides)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    run_dir = Path(args.out) if args.out else Path("runs") / config.name
+    try:
+        body = build(config, run_dir, quiet=args.quiet)
+    except ShardError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    counts = body["counts"]
+    print(
+        f"built {counts['queries']} queries over {counts['dialogues']} dialogues "
+        f"({counts['splits']['train']}/{counts['splits']['validation']}/{counts['splits']['test']} train/val/test) "
+        f"in {body['timings']['total_seconds']:.1f}s -> {run_dir / 'dataset'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

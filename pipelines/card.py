@@ -1,0 +1,116 @@
+"""The dataset card (README.md in the dataset folder): what it is, how it was built, what is in it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from schemas import SCHEMA_VERSION, BuildConfig, DatasetRow
+
+
+def _size_category(n: int) -> str:
+    return "n<1K" if n < 1_000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
+
+
+def _label_histogram(rows: list[DatasetRow], bins: int = 10) -> list[tuple[str, int, int]]:
+    """(bin, gold count, non-gold count) over every candidate's label."""
+    gold, other = Counter(), Counter()
+    for row in rows:
+        for c in row.candidates:
+            b = min(bins - 1, int(c.label * bins))
+            (gold if c.gold else other)[b] += 1
+    return [(f"{b / bins:.1f}–{(b + 1) / bins:.1f}", gold[b], other[b]) for b in range(bins)]
+
+
+def render_card(config: BuildConfig, splits: dict[str, list[DatasetRow]], fingerprints: dict[str, str]) -> str:
+    rows = [r for part in splits.values() for r in part]
+    n_candidates = sum(len(r.candidates) for r in rows)
+    skills = Counter(r.skill for r in rows)
+    origins = Counter(c.origin for r in rows for c in r.candidates)
+    gold_labels = [c.label for r in rows for c in r.candidates if c.gold]
+    other_labels = [c.label for r in rows for c in r.candidates if not c.gold]
+
+    def mean(xs: list[float]) -> str:
+        return f"{sum(xs) / len(xs):.3f}" if xs else "n/a"
+
+    lines = [
+        "---",
+        f"license: {config.export.license}",
+        "language:",
+        "- en",
+        "task_categories:",
+        "- text-ranking",
+        "tags:",
+        "- memory",
+        "- reranking",
+        "- synthetic",
+        "- distillation",
+        "size_categories:",
+        f"- {_size_category(len(rows))}",
+        "---",
+        "",
+        f"# memdistill: {config.name}",
+        "",
+        "Synthetic training data for agent-memory rerankers, built by memdistill. Each row is one query about a",
+        "multi-session, dated dialogue generated from a seeded scenario world, with candidate memories (dialogue",
+        "turns) that carry the scenario's gold relevance (`gold`), a soft label from a panel of teachers comparing",
+        "candidates pairwise in both orders and aggregated with Bradley–Terry (`label` in [0, 1]), a tier 0–4, and",
+        "where the candidate came from (`origin`: `evidence`, `constructed:<reason>` hard negatives, or",
+        "`retrieved:<retriever>`).",
+        "",
+        "Render a candidate as `[YYYY-MM-DD (Day) HH:MM] Speaker: text` and the query with its context turns and",
+        "`Asked on <query_time>.`: the same rendering was used by the teachers (`schemas.render_memory`,",
+        "`schemas.render_query`).",
+        "",
+        "## Splits",
+        "",
+        "Split by dialogue: no dialogue appears in two splits.",
+        "",
+        "| split | queries | dialogues | fingerprint |",
+        "|---|---|---|---|",
+    ]
+    for name, part in splits.items():
+        lines.append(
+            f"| {name} | {len(part)} | {len({r.dialogue_id for r in part})} | `{fingerprints.get(name, '')}` |"
+        )
+    lines += ["", "## Skill mix", "", "| skill | queries |", "|---|---|"]
+    lines += [f"| {skill} | {n} |" for skill, n in sorted(skills.items())]
+    lines += ["", "## Candidate origins", "", "| origin | candidates |", "|---|---|"]
+    lines += [f"| {origin} | {n} |" for origin, n in sorted(origins.items())]
+    lines += [
+        "",
+        "## Labels",
+        "",
+        f"{n_candidates} candidates; mean label of gold candidates {mean(gold_labels)}, of the others "
+        f"{mean(other_labels)}.",
+        "",
+        "| label | gold | not gold |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {b} | {g} | {o} |" for b, g, o in _label_histogram(rows)]
+    lines += ["", "## Teachers", "", "| name | kind | model | weight |", "|---|---|---|---|"]
+    for t in config.judge.teachers:
+        default = "all-MiniLM-L6-v2 (packaged)" if t.kind == "embedding" else "-"
+        model = t.model or default
+        lines.append(f"| {t.name} | {t.kind} | {model} | {t.weight} |")
+    lines += [
+        "",
+        f"Pairing: `{config.judge.pairing}`, both orders: {config.judge.both_orders}.",
+        "",
+        "## Build config",
+        "",
+        f"Schema version {SCHEMA_VERSION}, config hash `{config.config_hash()}`.",
+        "",
+        "```json",
+        json.dumps(config.model_dump(mode="json"), indent=2, sort_keys=True),
+        "```",
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "from datasets import load_from_disk",
+        'ds = load_from_disk("path/to/dataset")',
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
