@@ -1,0 +1,60 @@
+"""Wall time and peak memory of a build (default: configs/default.toml into a fresh folder), then of a re-run.
+
+    python bench/build.py [--config configs/default.toml] [--set key=value ...]
+
+Runs the build as a child process so its peak RSS is measured alone (resource.getrusage of the children).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak_kib, before) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="configs/default.toml")
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        cmd = [sys.executable, "-m", "pipelines.build", "--config", args.config, "--out", str(out), "--quiet"]
+        for item in args.overrides:
+            cmd += ["--set", item]
+        cold_s, peak_mib = _timed(cmd)
+        manifest = json.loads((out / "manifest.json").read_text())
+        warm_s, _ = _timed(cmd)
+    figures = {
+        "config": args.config,
+        "overrides": args.overrides,
+        "queries": manifest["counts"]["queries"],
+        "candidates": manifest["counts"]["candidates"],
+        "judgments": manifest["counts"]["judgments"],
+        "wall_seconds": round(cold_s, 2),
+        "peak_rss_mib": round(peak_mib, 1),
+        "stage_seconds": {name: s["seconds"] for name, s in manifest["stages"].items()},
+        "rerun_wall_seconds": round(warm_s, 2),
+    }
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,26 @@
+"""The judge stage: every configured teacher judges the selected pairs of every example."""
+
+from __future__ import annotations
+
+from judges.pairing import select_pairs
+from judges.teachers import make_teacher
+from schemas import Example, JudgeConfig, Judgment
+
+
+def check_unique_queries(examples: list[Example]) -> None:
+    seen: set[str] = set()
+    for ex in examples:
+        if ex.query.query_id in seen:
+            raise ValueError(f"examples: query_id {ex.query.query_id!r} repeats")
+        seen.add(ex.query.query_id)
+
+
+def judge(examples: list[Example], config: JudgeConfig, seed: int) -> list[Judgment]:
+    """All teachers' judgments, ordered by example, then teacher (config order), then pair."""
+    check_unique_queries(examples)
+    pairs = select_pairs(examples, config.pairing, config.both_orders, seed)
+    by_query: dict[str, list[Judgment]] = {ex.query.query_id: [] for ex in examples}
+    for teacher_cfg in config.teachers:
+        for judgment in make_teacher(teacher_cfg).judge(examples, pairs):
+            by_query[judgment.query_id].append(judgment)
+    return [j for ex in examples for j in by_query[ex.query.query_id]]

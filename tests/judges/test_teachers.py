@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from judges.teachers import make_teacher
+from judges.teachers.bm25 import bm25_scores, tokenize
+from judges.teachers.embedding import embedding_scores
+from schemas import TeacherConfig
+from tests.judges.toy import example, guitar, porto
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _by_id(ex, scores):
+    return {c.memory.memory_id: float(s) for c, s in zip(ex.candidates, scores, strict=True)}
+
+
+def test_tokenize_lowercases_words():
+    assert tokenize("Anna: I moved to PORTO, in May!") == ["anna", "i", "moved", "to", "porto", "in", "may"]
+
+
+def test_bm25_ranks_shared_words_above_unrelated():
+    ex = porto()
+    (scores,) = bm25_scores([ex])
+    s = _by_id(ex, scores)
+    assert s["m_gold"] == max(s.values())
+    assert s["m_gold"] > s["m_cat"]
+
+
+def test_bm25_teacher_judgments_prefer_shared_words():
+    ex = porto()
+    teacher = make_teacher(TeacherConfig(name="bm25", kind="bm25"))
+    js = teacher.judge([ex], [[("m_gold", "m_film"), ("m_film", "m_gold")]])
+    assert [j.teacher for j in js] == ["bm25", "bm25"]
+    assert js[0].p_first > 0.5 > js[1].p_first
+    assert js[0].p_first + js[1].p_first == pytest.approx(1.0)
+
+
+def test_embedding_ranks_paraphrase_above_unrelated():
+    # no words shared with the question beyond the rendering: relevance is only in meaning
+    ex = example(
+        "q_job",
+        "What does Anna do for a living?",
+        {
+            "e_gold": "I work as a nurse at the city hospital, night shifts mostly.",
+            "e_cat": "My cat knocked a glass off the kitchen table this morning.",
+            "e_rain": "It rained all weekend so we stayed inside.",
+        },
+        gold=["e_gold"],
+    )
+    scores = embedding_scores([ex, guitar()])
+    s = _by_id(ex, scores[0])
+    assert s["e_gold"] > s["e_cat"]
+    assert s["e_gold"] > s["e_rain"]
+    g = _by_id(guitar(), scores[1])
+    assert g["g_gold"] == max(g.values())
+    assert all(-1.0 <= v <= 1.0 + 1e-6 for v in [*s.values(), *g.values()])
+
+
+def test_embedding_scores_do_not_depend_on_batch():
+    alone = embedding_scores([porto()])[0]
+    together = embedding_scores([guitar(), porto()])[1]
+    assert alone == pytest.approx(together, abs=1e-5)
+
+
+def test_embedding_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="not a local model directory"):
+        embedding_scores([porto()], model_path=str(tmp_path / "nope"))
