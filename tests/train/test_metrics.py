@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from train.metrics import average_precision, case_metrics, mean_metrics, ndcg, rank, recall, reciprocal_rank
+
+# positives at ranks 2 and 4 of 5
+R = [False, True, False, True, False]
+
+
+def test_average_precision_by_hand() -> None:
+    assert average_precision(R) == pytest.approx((1 / 2 + 2 / 4) / 2)
+    assert average_precision([True, True, False]) == 1.0
+    assert average_precision([False, False, True]) == pytest.approx(1 / 3)
+
+
+def test_reciprocal_rank_is_cut_at_k() -> None:
+    assert reciprocal_rank(R) == 0.5
+    assert reciprocal_rank([False] * 10 + [True]) == 0.0
+    assert reciprocal_rank([False] * 9 + [True]) == pytest.approx(0.1)
+
+
+def test_ndcg_by_hand() -> None:
+    dcg = 1 / math.log2(3) + 1 / math.log2(5)
+    ideal = 1 / math.log2(2) + 1 / math.log2(3)
+    assert ndcg(R) == pytest.approx(dcg / ideal)
+    assert ndcg([True, True, False]) == 1.0
+    # only the top k count, and the ideal is capped at k positives
+    assert ndcg([False, False, True], k=2) == 0.0
+    assert ndcg([True, True, True], k=2) == 1.0
+
+
+def test_recall_at_k() -> None:
+    assert recall(R, 2) == 0.5
+    assert recall(R, 4) == 1.0
+    assert recall([False] * 6 + [True, True], 5) == 0.0
+
+
+def test_rank_sorts_by_score_and_breaks_ties_against_positives() -> None:
+    scores = {"a": 0.1, "b": 0.9, "c": 0.5, "d": 0.5}
+    assert rank(scores, ["c"]) == [False, False, True, False]  # b, d, c, a: c ties with d and goes after it
+    assert rank({"x": 0.5, "y": 0.5, "z": 0.5}, ["x"]) == [False, False, True]
+    assert rank(scores, ["b", "a"]) == [True, False, False, True]
+
+
+def test_case_and_mean_metrics() -> None:
+    m = case_metrics(R)
+    assert m == {
+        "map": pytest.approx(0.5),
+        "mrr@10": 0.5,
+        "ndcg@10": pytest.approx(ndcg(R)),
+        "recall@5": 1.0,
+        "recall@10": 1.0,
+    }
+    perfect = case_metrics([True, False])
+    mean = mean_metrics([m, perfect])
+    assert mean["n"] == 2
+    assert mean["map"] == pytest.approx(0.75)
+    assert mean["mrr@10"] == pytest.approx(0.75)
+    assert mean_metrics([])["map"] is None

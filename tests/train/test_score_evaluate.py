@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from datasets import load_from_disk
+
+from schemas import DEFAULT_INSTRUCTION, CaseCandidate, RerankCase, ScoredCase
+from tests.train.toy_data import toy_rows
+from train import evaluate, score
+from train.data import CaseFileError, case_triples, read_cases, rows_to_cases, to_triple, write_jsonl
+from train.evaluate import evaluate_scores
+
+CASES = [
+    RerankCase(
+        case_id="c1",
+        query="Where did Anna live in June?",
+        query_time=datetime(2023, 6, 14, 10, 0),
+        candidates=[
+            CaseCandidate(id="a", text="I moved to Porto.", speaker="Anna", date_time=datetime(2023, 5, 1, 9, 0)),
+            CaseCandidate(id="b", text="Lyon was lovely."),
+        ],
+        positives=["a"],
+        meta={"skill": "temporal"},
+    ),
+    RerankCase(
+        case_id="c2",
+        query="Why?",
+        instruction="Find the cause",
+        candidates=[CaseCandidate(id="x", text="Because of the job.")],
+    ),
+]
+
+
+def test_to_triple_renders_like_judging() -> None:
+    instruction, query, doc = to_triple(CASES[0], CASES[0].candidates[0])
+    assert instruction == DEFAULT_INSTRUCTION
+    assert query == "Asked on 2023-06-14 (Wed) 10:00.\nWhere did Anna live in June?"
+    assert doc == "[2023-05-01 (Mon) 09:00] Anna: I moved to Porto."
+    assert case_triples(CASES[1]) == [("Find the cause", "Why?", "Because of the job.")]
+
+
+def test_rows_to_cases_keeps_gold_and_skill(toy_dataset_dir: Path) -> None:
+    cases = rows_to_cases(load_from_disk(str(toy_dataset_dir))["test"])
+    assert [c.case_id for c in cases] == ["q10", "q11", "q12"]
+    assert all(c.positives == ["g"] for c in cases)
+    assert cases[1].meta["skill"] == "coreference"
+    assert cases[1].context[0].text == "Who is she?"
+    assert cases[0].candidates[2].date_time is None
+
+
+def test_rows_to_cases_names_the_bad_row() -> None:
+    good = toy_rows(2)
+    bad = {**good[1].model_dump(mode="json"), "skill": "astrology"}
+    with pytest.raises(ValueError, match=r"test row 1: skill"):
+        rows_to_cases([good[0].model_dump(mode="json"), bad], name="test")
+
+
+def test_read_cases_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    write_jsonl(path, CASES)
+    assert read_cases(path) == CASES
+    with path.open("a") as fh:
+        fh.write('{"case_id": "c3", "query": "q", "candidates": []}\n')
+    with pytest.raises(CaseFileError, match=r"cases.jsonl:3: candidates"):
+        read_cases(path)
+
+
+def test_score_cli_writes_one_line_per_case(tiny_qwen_dir: Path, tmp_path: Path) -> None:
+    cases_path, out = tmp_path / "cases.jsonl", tmp_path / "scores.jsonl"
+    write_jsonl(cases_path, CASES)
+    assert score.main(["--model", str(tiny_qwen_dir), "--cases", str(cases_path), "--out", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 2
+    scored = [ScoredCase.model_validate_json(line) for line in lines]
+    assert [s.case_id for s in scored] == ["c1", "c2"]
+    assert set(scored[0].scores) == {"a", "b"} and all(0 < v < 1 for v in scored[0].scores.values())
+
+
+def test_score_cli_reports_a_bad_line(tiny_qwen_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases_path = tmp_path / "cases.jsonl"
+    cases_path.write_text("not json\n")
+    argv = ["--model", str(tiny_qwen_dir), "--cases", str(cases_path), "--out", str(tmp_path / "s.jsonl")]
+    assert score.main(argv) == 2
+    assert "cases.jsonl:1" in capsys.readouterr().err
+
+
+def test_evaluate_scores_groups_and_skips() -> None:
+    cases = [*CASES, CASES[0].model_copy(update={"case_id": "c3", "meta": {"skill": "causal"}})]
+    scored = [
+        ScoredCase(case_id="c1", scores={"a": 0.9, "b": 0.1}),
+        ScoredCase(case_id="c3", scores={"a": 0.2, "b": 0.8}),
+    ]
+    report = evaluate_scores(cases, scored)
+    assert report["evaluated"] == 2 and report["skipped_no_positives"] == 1
+    assert report["overall"]["mrr@10"] == pytest.approx(0.75)
+    assert report["by_group"]["temporal"]["map"] == 1.0
+    assert report["by_group"]["causal"]["map"] == 0.5
+    assert report["by_group"]["all"]["skipped_no_positives"] == 1
+    with pytest.raises(ValueError, match="c3"):
+        evaluate_scores(cases, scored[:1])
+
+
+def test_evaluate_cli_on_dataset(tiny_qwen_dir: Path, toy_dataset_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    argv = ["--model", str(tiny_qwen_dir), "--data", str(toy_dataset_dir), "--out", str(out)]
+    assert evaluate.main(argv) == 0
+    report = json.loads(out.read_text())
+    assert report["split"] == "test" and report["evaluated"] == 3
+    assert set(report["by_group"]) == {"temporal", "causal", "coreference"}
+    assert 0 < report["overall"]["map"] <= 1
+
+
+def test_evaluate_cli_on_locomo_counts_repairs(
+    tiny_qwen_dir: Path, locomo_sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quirky = json.loads(locomo_sample.read_text())
+    quirky[0]["qa"][0]["evidence"] = ["D1:1; D2:02"]
+    quirky[0]["qa"][1]["evidence"] = ["D9:9"]
+    quirky[0]["qa"][2]["answer"] = 2023
+    path = tmp_path / "locomo.json"
+    path.write_text(json.dumps(quirky))
+    out, scores_out = tmp_path / "report.json", tmp_path / "scores.jsonl"
+    argv = ["--model", str(tiny_qwen_dir), "--locomo", str(path), "--out", str(out), "--scores-out", str(scores_out)]
+    assert evaluate.main(argv) == 0
+    report = json.loads(out.read_text())
+    assert json.loads(capsys.readouterr().out) == report
+    counts = report["locomo_counts"]
+    assert (counts["evidence_split"], counts["evidence_repaired"], counts["evidence_dropped"]) == (1, 1, 1)
+    assert counts["answers_not_string"] == 1
+    assert report["skipped_no_positives"] == 1 and report["evaluated"] == 5
+    assert set(report["by_group"]) == {"multi_hop", "temporal", "open_domain", "single_hop", "adversarial"}
+    assert report["by_group"]["single_hop"]["skipped_no_positives"] == 1
+
+    # the saved scores give the same report without the model
+    again = tmp_path / "again.json"
+    assert evaluate.main(["--scores", str(scores_out), "--locomo", str(path), "--out", str(again)]) == 0
+    assert json.loads(again.read_text())["overall"] == report["overall"]

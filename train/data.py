@@ -1,0 +1,126 @@
+"""From the exported dataset and case files to what a reranker reads: (instruction, query side, document) triples.
+
+The rendering here is the one judging uses (`schemas.render_memory`, `schemas.render_query`), so a student
+reads exactly what its teachers read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from schemas import (
+    DEFAULT_INSTRUCTION,
+    CaseCandidate,
+    DatasetRow,
+    RerankCase,
+    ScoredCase,
+    render_memory,
+    render_query,
+)
+
+Triple = tuple[str, str, str]
+"""(instruction, query side, document): the three strings every student is fed."""
+
+
+class CaseFileError(ValueError):
+    """A case or score file that cannot be read; the message names the file and line."""
+
+
+def _iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def to_triple(case: RerankCase, candidate: CaseCandidate) -> Triple:
+    """The one place a (case, candidate) becomes the strings a reranker reads."""
+    instruction = case.instruction or DEFAULT_INSTRUCTION
+    query_side = render_query(case.query, case.context, case.query_time)
+    return instruction, query_side, render_memory(candidate.as_memory())
+
+
+def case_triples(case: RerankCase) -> list[Triple]:
+    """One triple per candidate, in candidate order."""
+    return [to_triple(case, c) for c in case.candidates]
+
+
+def row_to_case(row: DatasetRow) -> RerankCase:
+    """A dataset row as a reranking case: positives are the gold candidates, meta carries the skill."""
+    return RerankCase(
+        case_id=row.query_id,
+        query=row.query,
+        instruction=row.instruction or None,
+        context=row.context,
+        query_time=_iso(row.query_time),
+        candidates=[
+            CaseCandidate(id=c.memory_id, text=c.text, speaker=c.speaker, date_time=_iso(c.timestamp))
+            for c in row.candidates
+        ],
+        positives=[c.memory_id for c in row.candidates if c.gold == 1],
+        meta={"skill": row.skill, "dialogue_id": row.dialogue_id},
+    )
+
+
+def read_rows(split: Iterable[Mapping[str, Any]], name: str = "split") -> list[DatasetRow]:
+    """Validate the rows of a dataset split (a `datasets.Dataset` or any iterable of dicts)."""
+    rows = []
+    for i, raw in enumerate(split):
+        try:
+            rows.append(DatasetRow.model_validate(dict(raw)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ValueError(f"{name} row {i}: {where}: {first['msg']}") from None
+    return rows
+
+
+def rows_to_cases(split: Iterable[Mapping[str, Any]], name: str = "split") -> list[RerankCase]:
+    """One reranking case per dataset row."""
+    return [row_to_case(r) for r in read_rows(split, name)]
+
+
+def training_examples(split: Iterable[Mapping[str, Any]], name: str = "train") -> list[dict[str, Any]]:
+    """Flatten a split into one example per (query, candidate): instruction, query, document, soft label."""
+    examples = []
+    for row in read_rows(split, name):
+        triples = case_triples(row_to_case(row))
+        for (instruction, query, document), cand in zip(triples, row.candidates, strict=True):
+            examples.append({"instruction": instruction, "query": query, "document": document, "label": cand.label})
+    return examples
+
+
+def _read_jsonl(path: Path, record: type[RerankCase] | type[ScoredCase]) -> list[Any]:
+    if not path.is_file():
+        raise CaseFileError(f"{path}: file not found")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                out.append(record.model_validate_json(line))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "(line)"
+                raise CaseFileError(f"{path}:{lineno}: {where}: {first['msg']}") from None
+    return out
+
+
+def read_cases(path: str | Path) -> list[RerankCase]:
+    """Read reranking cases, one JSON object a line; a bad line raises one error naming the file and line."""
+    return _read_jsonl(Path(path), RerankCase)
+
+
+def read_scores(path: str | Path) -> list[ScoredCase]:
+    return _read_jsonl(Path(path), ScoredCase)
+
+
+def write_jsonl(path: str | Path, records: Sequence[CaseCandidate | RerankCase | ScoredCase]) -> None:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with p.open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(r.model_dump_json(exclude_none=False) + "\n")

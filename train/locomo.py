@@ -1,0 +1,196 @@
+"""Load the public LoCoMo JSON as reranking cases: one case per QA item, every turn of its conversation a candidate.
+
+Real LoCoMo files have quirks; this loader repairs what it can and counts what it repairs or drops:
+evidence strings holding several ids ("D8:6; D9:17"), misformatted ids ("D:11:26", "D30:05"), evidence that
+points at no turn (dropped), answers given as numbers, adversarial items (category 5) whose answer is in
+`adversarial_answer`, sessions with a date but no turns, turns repeating an id (the first is kept).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from schemas import CaseCandidate, RerankCase
+
+log = logging.getLogger("train.locomo")
+
+CATEGORIES: dict[int, str] = {1: "multi_hop", 2: "temporal", 3: "open_domain", 4: "single_hop", 5: "adversarial"}
+DATE_FORMAT = "%I:%M %p on %d %B, %Y"  # "10:12 am on 3 March, 2023"
+QUERY_DELAY = timedelta(days=1)
+"""Questions are taken as asked this long after the last session."""
+
+_SESSION = re.compile(r"^session_(\d+)$")
+_DIA_ID = re.compile(r"^D:?(\d+):(\d+)$")
+_SEPARATORS = re.compile(r"[;,\s]+")
+
+COUNT_KEYS = (
+    "samples",
+    "sessions",
+    "turns",
+    "qa",
+    "cases",
+    "empty_sessions",
+    "sessions_without_date",
+    "turns_without_text",
+    "duplicate_turns",
+    "turn_ids_repaired",
+    "evidence_split",
+    "evidence_repaired",
+    "evidence_duplicate",
+    "evidence_dropped",
+    "qa_without_evidence",
+    "qa_without_question",
+    "answers_not_string",
+    "adversarial",
+)
+
+
+class LocomoError(ValueError):
+    """A LoCoMo file this loader cannot read; the message names the file and the sample."""
+
+
+def parse_date(text: str) -> datetime:
+    """`"10:12 am on 3 March, 2023"` -> datetime(2023, 3, 3, 10, 12)."""
+    return datetime.strptime(text.strip(), DATE_FORMAT)
+
+
+def normalize_dia_id(raw: str) -> str:
+    """`"D:11:26"` -> `"D11:26"`, `"D30:05"` -> `"D30:5"`; anything else is returned stripped."""
+    m = _DIA_ID.match(raw.strip())
+    return f"D{int(m.group(1))}:{int(m.group(2))}" if m else raw.strip()
+
+
+def _turn_text(turn: dict[str, Any]) -> str:
+    text = str(turn.get("text") or "").strip()
+    caption = str(turn.get("blip_caption") or "").strip()
+    if caption:
+        return f"{text} [shares {caption}]" if text else f"[shares {caption}]"
+    return text
+
+
+def _candidates(conv: dict[str, Any], counts: Counter[str]) -> tuple[list[CaseCandidate], datetime | None]:
+    sessions = sorted((int(m.group(1)), key) for key in conv if (m := _SESSION.match(key)))
+    candidates: list[CaseCandidate] = []
+    seen: set[str] = set()
+    dates: list[datetime] = []
+    for n, key in sessions:
+        turns = conv[key] or []
+        raw_date = conv.get(f"session_{n}_date_time")
+        date = None
+        if raw_date:
+            try:
+                date = parse_date(str(raw_date))
+                dates.append(date)
+            except ValueError:
+                pass
+        if not turns:
+            counts["empty_sessions"] += 1
+            continue
+        counts["sessions"] += 1
+        if date is None:
+            counts["sessions_without_date"] += 1
+        for turn in turns:
+            raw_id = str(turn.get("dia_id", ""))
+            tid = normalize_dia_id(raw_id)
+            counts["turn_ids_repaired"] += tid != raw_id
+            text = _turn_text(turn)
+            if not tid or not text:
+                counts["turns_without_text"] += 1
+                continue
+            if tid in seen:
+                counts["duplicate_turns"] += 1
+                continue
+            seen.add(tid)
+            counts["turns"] += 1
+            candidates.append(CaseCandidate(id=tid, text=text, speaker=turn.get("speaker") or None, date_time=date))
+    query_time = max(dates) + QUERY_DELAY if dates else None
+    return candidates, query_time
+
+
+def _evidence(raw: list[Any], turn_ids: set[str], counts: Counter[str]) -> list[str]:
+    out: list[str] = []
+    for item in raw:
+        parts = [p for p in _SEPARATORS.split(str(item)) if p] if isinstance(item, str | int) else []
+        counts["evidence_split"] += len(parts) > 1
+        if not parts:
+            counts["evidence_dropped"] += 1
+        for part in parts:
+            eid = normalize_dia_id(part)
+            counts["evidence_repaired"] += eid != part
+            if eid not in turn_ids:
+                counts["evidence_dropped"] += 1
+            elif eid in out:
+                counts["evidence_duplicate"] += 1
+            else:
+                out.append(eid)
+    return out
+
+
+def _answer(qa: dict[str, Any], counts: Counter[str]) -> str:
+    value = qa.get("answer", qa.get("adversarial_answer", ""))
+    if not isinstance(value, str):
+        counts["answers_not_string"] += 1
+        value = "" if value is None else str(value)
+    return value
+
+
+def load_locomo(path: str | Path) -> tuple[list[RerankCase], dict[str, int]]:
+    """Cases from a LoCoMo JSON file, and counts of what was read, repaired and dropped."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LocomoError(f"{path}: cannot read LoCoMo JSON: {exc}") from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise LocomoError(f"{path}: expected a list of samples, got {type(data).__name__}")
+    counts: Counter[str] = Counter({k: 0 for k in COUNT_KEYS})
+    cases: list[RerankCase] = []
+    for i, sample in enumerate(data):
+        sample_id = str(sample.get("sample_id", f"sample-{i}")) if isinstance(sample, dict) else f"#{i}"
+        if not isinstance(sample, dict) or not isinstance(sample.get("conversation"), dict):
+            raise LocomoError(f"{path}: sample {sample_id}: no 'conversation' object")
+        counts["samples"] += 1
+        candidates, query_time = _candidates(sample["conversation"], counts)
+        if not candidates:
+            raise LocomoError(f"{path}: sample {sample_id}: the conversation has no turns")
+        turn_ids = {c.id for c in candidates}
+        for j, qa in enumerate(sample.get("qa") or []):
+            counts["qa"] += 1
+            question = str(qa.get("question") or "").strip()
+            if not question:
+                counts["qa_without_question"] += 1
+                continue
+            positives = _evidence(qa.get("evidence") or [], turn_ids, counts)
+            counts["qa_without_evidence"] += not positives
+            category = qa.get("category")
+            if isinstance(category, str) and category.strip().isdigit():
+                category = int(category)
+            counts["adversarial"] += category == 5
+            meta = {
+                "sample_id": sample_id,
+                "category": category,
+                "category_name": CATEGORIES.get(category, str(category)),
+                "answer": _answer(qa, counts),
+            }
+            cases.append(
+                RerankCase(
+                    case_id=f"{sample_id}:qa{j}",
+                    query=question,
+                    query_time=query_time,
+                    candidates=candidates,
+                    positives=positives,
+                    meta=meta,
+                )
+            )
+            counts["cases"] += 1
+    result = dict(counts)
+    log.info("LoCoMo %s: %s", path.name, ", ".join(f"{k} {v}" for k, v in result.items() if v))
+    return cases, result

@@ -1,0 +1,79 @@
+"""What every student shares: a transformers model + tokenizer that turn triples into one logit each.
+
+A student's relevance score is `sigmoid(logit)`; training fits the logit to soft labels. `forward(model, batch)`
+takes the model as an argument so the Trainer can hand in its wrapped (DDP, accelerate) copy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import torch
+from tqdm.auto import tqdm
+from transformers import BatchEncoding, PreTrainedModel, PreTrainedTokenizerBase
+
+from train.data import Triple
+
+STUDENT_FILE = "memdistill_student.json"
+
+
+class Student:
+    kind: ClassVar[str]
+    default_max_length: ClassVar[int]
+
+    def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, max_length: int | None = None):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_length = max_length or self.default_max_length
+
+    # --- to implement per student ---
+    def encode(self, triples: Sequence[Triple]) -> BatchEncoding:
+        """Tokenize a batch of triples into padded CPU tensors."""
+        raise NotImplementedError
+
+    def forward(self, model: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """One logit per example, shape [batch]; differentiable."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, max_length: int | None = None, dtype: Any = None) -> Student:
+        raise NotImplementedError
+
+    # --- shared ---
+    def logits(self, triples: Sequence[Triple]) -> torch.Tensor:
+        """Logits for a batch of triples, with gradients (training mode is left as it is)."""
+        batch = self.encode(triples).to(self.model.device)
+        return self.forward(self.model, dict(batch))
+
+    @torch.inference_mode()
+    def score(self, triples: Sequence[Triple], batch_size: int = 16, progress: bool = False) -> list[float]:
+        """Relevance in [0, 1] for each triple, in input order. Batches go longest first to waste less padding."""
+        self.model.eval()
+        order = sorted(range(len(triples)), key=lambda i: -sum(len(s) for s in triples[i]))
+        scores = [0.0] * len(triples)
+        starts = range(0, len(order), batch_size)
+        for start in tqdm(starts, desc="scoring", unit="batch", disable=not progress):
+            idx = order[start : start + batch_size]
+            probs = torch.sigmoid(self.logits([triples[i] for i in idx]).float())
+            for i, p in zip(idx, probs.tolist(), strict=True):
+                scores[i] = p
+        return scores
+
+    def save(self, out: str | Path) -> Path:
+        """Weights and tokenizer via `save_pretrained`, plus `memdistill_student.json` (kind, max_length)."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(out)
+        self.tokenizer.save_pretrained(out)
+        return self.write_settings(out)
+
+    def write_settings(self, out: str | Path) -> Path:
+        """Write `memdistill_student.json` (kind, max_length) so loading needs no flags; return the directory."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        settings = {"kind": self.kind, "max_length": self.max_length}
+        (out / STUDENT_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+        return out
