@@ -17,10 +17,13 @@ def tokenize(text: str) -> list[str]:
 
 
 def bm25_scores(examples: list[Example]) -> list[np.ndarray]:
-    """One BM25 score per candidate of each example, rendered texts on both sides."""
+    """One BM25 score per candidate of each example: query with context against speaker and text.
+
+    Dates stay out of lexical matching: weekday and day-number tokens would match by chance.
+    """
     out = []
     for ex in examples:
-        corpus = [tokenize(render_memory(c.memory)) for c in ex.candidates]
-        query = tokenize(render_query(ex.query.text, ex.query.context, ex.query.query_time))
+        corpus = [tokenize(render_memory(c.memory.model_copy(update={"timestamp": None}))) for c in ex.candidates]
+        query = tokenize(render_query(ex.query.text, ex.query.context))
         out.append(np.asarray(BM25Okapi(corpus).get_scores(query), dtype=float))
     return out

@@ -1,0 +1,33 @@
+"""The memory-assistant instructions a query can carry: general ones, plus a few per skill."""
+
+from __future__ import annotations
+
+import random
+
+GENERAL: tuple[str, ...] = (
+    "Given a question a user asks their memory assistant, judge whether the memory helps answer it",
+    "Find the past conversation turn that answers the user's question",
+    "Retrieve memories from earlier conversations that help answer the question",
+    "Given the user's question and when it is asked, select the memory that answers it",
+    "Judge whether this remembered message contains the information the question needs",
+    "You are a personal assistant with long-term memory; find the memory needed to answer the question",
+)
+
+BY_SKILL: dict[str, tuple[str, ...]] = {
+    "temporal": (
+        "Find the memory that says what was true at the time the question asks about",
+        "The answer depends on when: find the memory stating what held at that time, not an earlier or later fact",
+    ),
+    "causal": (
+        "Find the memory that explains why the event in the question happened",
+        "Retrieve the memory that states the cause, not the one that reports the event itself",
+    ),
+    "coreference": (
+        "Resolve who the question refers to using the conversation so far, then find the memory that answers it",
+        "Use the preceding conversation to work out who the question is about, then find the relevant memory",
+    ),
+}
+
+
+def pick_instruction(skill: str, rng: random.Random) -> str:
+    return rng.choice(GENERAL + BY_SKILL.get(skill, ()))

@@ -1,0 +1,68 @@
+"""Queries for a dialogue: every configured skill's writer, ids, instructions, and gold evidence from the scenario.
+
+Besides the queries, each query gets a plan (what answers it and which facts make hard negatives, in scenario
+ids); plans travel in `GeneratedDialogue.world["query_plans"]` so the candidates stage needs nothing else.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from generators.instructions import pick_instruction
+from generators.seeds import derive_seed
+from generators.skills import QueryDraft, get_writer
+from generators.world import World
+from schemas import Dialogue, Query
+
+
+def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:
+    """Turns said before the query that express a fact/event answering it, in dialogue order."""
+    answers = set(draft.answers)
+    return [
+        t.turn_id
+        for s in dialogue.sessions
+        if s.date_time <= draft.query_time
+        for t in s.turns
+        if answers & set(t.expresses)
+    ]
+
+
+def plan_of(draft: QueryDraft) -> dict[str, Any]:
+    return {
+        "skill": draft.skill,
+        "answers": list(draft.answers),
+        "negatives": [{"reason": reason, "ids": list(ids)} for reason, ids in draft.negatives],
+        "about": dict(draft.about),
+    }
+
+
+def write_queries(
+    world: World, dialogue: Dialogue, skills: list[str], per_skill: int, seed: int
+) -> tuple[list[Query], dict[str, dict[str, Any]]]:
+    """`per_skill` queries for every skill, ids `<dialogue_id>-q<k>`, and each query's plan by query id."""
+    writers = [(skill, get_writer(skill)) for skill in skills]  # unknown skills fail before any work
+    queries: list[Query] = []
+    plans: dict[str, dict[str, Any]] = {}
+    for skill, writer in writers:
+        rng = random.Random(derive_seed(seed, "queries", skill))
+        drafts = writer(world, dialogue, per_skill, rng)
+        if len(drafts) != per_skill:
+            raise RuntimeError(f"writer for {skill!r} wrote {len(drafts)} queries, {per_skill} were asked")
+        for draft in drafts:
+            query_id = f"{dialogue.dialogue_id}-q{len(queries) + 1}"
+            queries.append(
+                Query(
+                    query_id=query_id,
+                    dialogue_id=dialogue.dialogue_id,
+                    skill=skill,
+                    instruction=pick_instruction(skill, rng),
+                    text=draft.text,
+                    context=draft.context,
+                    query_time=draft.query_time,
+                    answer=draft.answer,
+                    evidence=evidence_for(dialogue, draft),
+                )
+            )
+            plans[query_id] = plan_of(draft)
+    return queries, plans

@@ -1,0 +1,261 @@
+"""The offline template realizer: a world -> a multi-session `schemas.Dialogue`.
+
+Each storyline is told in order: the old fact in a session before the change, the cause either before the change
+(prospectively) or as the answer to "what made you move?" right after it, the change (with a time expression
+resolved against the session date) in the first session after it, and sometimes a later restatement. Static facts,
+small talk and distractor talk (sharing names and words with the facts, stating none) fill the sessions.
+Every turn lists in `expresses` the fact and event ids it states; speakers alternate.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from generators.realize import phrases
+from generators.realize.timephrase import ago, day_greeting
+from generators.world import Event, Fact, Person, Storyline, World
+from schemas import Dialogue, Session, Turn
+
+
+@dataclass
+class _Line:
+    role: str  # "owner" or "other"
+    template: str
+    expresses: tuple[str, ...] = ()
+    when: date | None = None  # fills {when}/{When}
+
+
+@dataclass
+class _Block:
+    owner: str  # speaker id who says the "owner" lines
+    lines: list[_Line]
+    about: str | None = None  # the mentioned person the block talks about (fills {ref}, {subj}, ...)
+    values: dict[str, str] = field(default_factory=dict)  # {city}, {org}, {since}
+    lead: bool = True  # may open with the listener's question
+    symmetric: bool = False  # either speaker may say the owner lines
+
+
+def session_dates(world: World, sessions: int, rng: random.Random) -> list[datetime]:
+    """Increasing session date-times from `world.start` to `world.end`, a few weeks apart, at plausible hours."""
+    span = (world.end - world.start).days
+    days = [round(i * span / (sessions - 1)) for i in range(sessions)]
+    for i in range(1, sessions - 1):
+        low, high = days[i - 1] + 1, days[i + 1] - 1
+        days[i] = min(max(days[i] + rng.randint(-3, 3), low), high)
+    hours = (8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21)
+    return [
+        datetime.combine(world.start + timedelta(days=d), time(rng.choice(hours), rng.choice((0, 10, 15, 30, 45))))
+        for d in days
+    ]
+
+
+class _Writer:
+    """Renders blocks into turns, tracking which mentioned people have been introduced."""
+
+    def __init__(self, world: World, rng: random.Random) -> None:
+        self.world = world
+        self.rng = rng
+        self.introduced: set[str] = set()
+        self.names = {p.id: p.name for p in world.people}
+
+    def ref(self, person: Person) -> str:
+        if person.id not in self.introduced:
+            self.introduced.add(person.id)
+            return f"my {person.relation} {person.name}"
+        return self.rng.choice((person.name, f"my {person.relation}", person.name))
+
+    def fill(self, template: str, block: _Block, said: datetime, when: date | None) -> str:
+        values = dict(block.values)
+        if block.about is not None:
+            person = self.world.person(block.about)
+            subj, obj, pos = person.pronouns
+            values |= {"name": person.name, "rel": person.relation or "", "subj": subj, "obj": obj, "pos": pos}
+            values |= {"Subj": subj.capitalize(), "Pos": pos.capitalize()}
+            if "{ref}" in template or "{Ref}" in template:
+                ref = self.ref(person)
+                values |= {"ref": ref, "Ref": ref[0].upper() + ref[1:]}
+        if when is not None:
+            phrase = ago(when, said, self.rng)
+            values |= {"when": phrase, "When": phrase[0].upper() + phrase[1:] + ","}
+        return template.format(**values)
+
+    def session(self, index: int, said: datetime, blocks: list[_Block]) -> Session:
+        a, b = self.world.speakers
+        other = {a: b, b: a}
+        turns: list[Turn] = []
+        prev: str | None = None
+
+        def say(speaker: str, text: str, expresses: tuple[str, ...] = ()) -> None:
+            text = text[0].upper() + text[1:]
+            turns.append(
+                Turn(
+                    turn_id=f"D{index}:{len(turns) + 1}",
+                    speaker=self.names[speaker],
+                    text=text,
+                    expresses=list(expresses),
+                )
+            )
+
+        for block in blocks:
+            owner = other[block.owner] if block.symmetric and prev == block.owner else block.owner
+            if block.lead and not block.symmetric and (prev == owner or (prev is None and self.rng.random() < 0.5)):
+                options = [self.fill(t, block, said, None) for t in phrases.LEADS["other" if block.about else "self"]]
+                fresh = [t for t in options if t not in {turn.text for turn in turns}]
+                say(other[owner], self.rng.choice(fresh or options))
+            for line in block.lines:
+                speaker = owner if line.role == "owner" else other[owner]
+                say(speaker, self.fill(line.template, block, said, line.when), line.expresses)
+            prev = speaker
+        return Session(index=index, date_time=said, turns=turns)
+
+
+def _form(world: World, subject: str) -> tuple[str, str, str | None]:
+    """(owner speaker, "self" or "other", the person talked about or None) for statements about `subject`."""
+    person = world.person(subject)
+    if person.speaker:
+        return person.id, "self", None
+    return person.of or world.speakers[0], "other", person.id
+
+
+def _values(world: World, fact: Fact) -> dict[str, str]:
+    role = "city" if fact.predicate == "lives_in" else "org"
+    return {role: world.name_of(fact.object), "since": str(fact.valid_from.year)}
+
+
+def _event_values(world: World, event: Event) -> dict[str, str]:
+    values = {}
+    if "place" in event.args:
+        values["city"] = world.name_of(event.args["place"])
+    if "org" in event.args:
+        values["org"] = world.name_of(event.args["org"])
+    return values
+
+
+class _Planner:
+    def __init__(self, world: World, dates: list[datetime], rng: random.Random) -> None:
+        self.world = world
+        self.dates = dates
+        self.rng = rng
+        self.plan: list[list[_Block]] = [[] for _ in dates]
+
+    def pick(self, template_set: tuple[str, ...]) -> str:
+        return self.rng.choice(template_set)
+
+    def fact_block(self, fact: Fact, kind: str) -> _Block:
+        owner, form, about = _form(self.world, fact.subject)
+        lines = [
+            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,)),
+            _Line("other", self.pick(phrases.REACTIONS["fact"][form])),
+        ]
+        return _Block(owner, lines, about, _values(self.world, fact))
+
+    def storyline(self, line: Storyline) -> None:
+        world, rng, dates = self.world, self.rng, self.dates
+        old, new = world.get(line.old_fact), world.get(line.new_fact)
+        cause, change = world.get(line.cause), world.get(line.change)
+        owner, form, about = _form(world, line.subject)
+        before = [i for i, d in enumerate(dates) if d.date() < change.date]
+        after = [i for i, d in enumerate(dates) if d.date() > change.date]
+        self.plan[rng.choice([i for i in before if dates[i].date() < old.valid_to])].append(
+            self.fact_block(old, line.predicate)
+        )
+
+        values = _values(world, new) | _event_values(world, cause)
+        move = line.predicate == "lives_in"
+        cause_line = _Line("owner", self.pick(phrases.STATEMENTS[cause.kind][form]), (cause.id,), cause.date)
+        change_lines = [
+            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), (change.id, new.id), change.date),
+            _Line("other", self.pick(phrases.REACTIONS[change.kind][form])),
+        ]
+        told_before = [i for i in before if dates[i].date() > cause.date]
+        if told_before and rng.random() < 0.6:
+            react = "cause_move" if move else "cause_layoffs" if cause.kind == "layoffs" else "cause_job"
+            lines = [cause_line, _Line("other", self.pick(phrases.REACTIONS[react][form]))]
+            if form == "self" and rng.random() < 0.6:
+                lines.append(_Line("owner", self.pick(phrases.PONDER[react])))
+            self.plan[rng.choice(told_before)].append(_Block(owner, lines, about, dict(values)))
+        else:
+            why = self.pick(("Wow! ", "Oh! ", "")) + self.pick(
+                phrases.REACTIONS["why_move" if move else "why_job"][form]
+            )
+            change_lines[1:] = [
+                _Line("other", why),
+                cause_line,
+                _Line("other", self.pick(phrases.REACTIONS["understood"][form])),
+            ]
+        self.plan[after[0]].append(_Block(owner, change_lines, about, dict(values)))
+        if len(after) > 1 and rng.random() < 0.5:
+            self.plan[rng.choice(after[1:])].append(self.fact_block(new, f"still_{line.predicate}"))
+
+    def distractor(self, index: int, used: set[str]) -> None:
+        world, rng = self.world, self.rng
+        owner = rng.choice(world.speakers)
+        kinds = ["city", "org", "plain"] + (["person"] if any(p.of == owner for p in world.mentioned()) else [])
+        fresh = [k for k in kinds if any(t[0] not in used for t in phrases.DISTRACTORS[k])]
+        kind = rng.choice(fresh or kinds)
+        options = [t for t in phrases.DISTRACTORS[kind] if t[0] not in used] or list(phrases.DISTRACTORS[kind])
+        said, reply = rng.choice(options)
+        used.add(said)
+        values: dict[str, str] = {}
+        about = None
+        if kind == "city":
+            homes = {f.object for f in world.facts if f.subject == owner and f.predicate == "lives_in"}
+            values["city"] = world.name_of(rng.choice([p.id for p in world.places if p.id not in homes]))
+        elif kind == "org":
+            jobs = {f.object for f in world.facts if f.predicate == "works_at" and world.person(f.subject).speaker}
+            values["org"] = world.name_of(rng.choice([o.id for o in world.orgs if o.id not in jobs]))
+        elif kind == "person":
+            about = rng.choice([p.id for p in world.mentioned() if p.of == owner])
+        lines = [_Line("owner", said), _Line("other", reply)]
+        self.plan[index].append(_Block(owner, lines, about, values, lead=kind == "person", symmetric=kind != "person"))
+
+
+def realize(world: World, dialogue_id: str, sessions: int, rng: random.Random) -> Dialogue:
+    """Write the world as `sessions` dated sessions of alternating turns."""
+    dates = session_dates(world, sessions, rng)
+    planner = _Planner(world, dates, rng)
+    for line in world.storylines:
+        planner.storyline(line)
+    in_storylines = {f for s in world.storylines for f in (s.old_fact, s.new_fact)}
+    for fact in world.facts:
+        if fact.id not in in_storylines:
+            planner.plan[rng.randrange(sessions)].append(planner.fact_block(fact, fact.predicate))
+    small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
+    used: set[str] = set()
+    for index in range(sessions):
+        for _ in range(rng.randint(1, 2)):
+            planner.distractor(index, used)
+        for _ in range(rng.randint(1, 2)):
+            said, reply = small_talk.pop() if small_talk else rng.choice(phrases.SMALL_TALK)
+            planner.plan[index].append(
+                _Block(
+                    rng.choice(world.speakers),
+                    [_Line("owner", said), _Line("other", reply)],
+                    lead=False,
+                    symmetric=True,
+                )
+            )
+
+    writer = _Writer(world, rng)
+    out = []
+    for index, (said, blocks) in enumerate(zip(dates, planner.plan, strict=True), start=1):
+        rng.shuffle(blocks)
+        first = rng.choice(world.speakers)
+        other = world.speakers[1] if first == world.speakers[0] else world.speakers[0]
+        opening = _Block(
+            first,
+            [_Line("owner", rng.choice(phrases.GREETINGS)), _Line("other", rng.choice(phrases.GREETING_REPLIES))],
+            values={"other": writer.names[other], "name": writer.names[first], "daytime": day_greeting(said)},
+            lead=False,
+        )
+        closing = _Block(
+            first,
+            [_Line("owner", rng.choice(phrases.CLOSINGS)), _Line("other", rng.choice(phrases.CLOSING_REPLIES))],
+            lead=False,
+            symmetric=True,
+        )
+        out.append(writer.session(index, said, [opening, *blocks, closing]))
+    names = (writer.names[world.speakers[0]], writer.names[world.speakers[1]])
+    return Dialogue(dialogue_id=dialogue_id, speakers=names, sessions=out)
