@@ -15,6 +15,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import datasets
+import transformers
+
 import generators
 import judges
 from pipelines.card import render_card
@@ -112,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     run_dir = Path(args.out) if args.out else Path("runs") / config.name
+    datasets.disable_progress_bars()  # one bar per stage is ours; library bars would interleave with it
+    transformers.utils.logging.disable_progress_bar()
     try:
         body = build(config, run_dir, quiet=args.quiet)
     except ShardError as exc:

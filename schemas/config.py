@@ -25,10 +25,10 @@ class _Section(BaseModel):
 
 
 class GenerateConfig(_Section):
-    dialogues: int = Field(default=24, ge=1)
+    dialogues: int = Field(default=60, ge=1)
     sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
     skills: list[Skill] = Field(default_factory=lambda: ["temporal", "causal", "coreference"], min_length=1)
-    queries_per_skill: int = Field(default=1, ge=1, description="per dialogue")
+    queries_per_skill: int = Field(default=2, ge=1, description="per dialogue")
     realizer: Literal["template"] = "template"
     locale: str = "en_US"
 
@@ -50,7 +50,7 @@ class TeacherConfig(_Section):
 class JudgeConfig(_Section):
     teachers: list[TeacherConfig] = Field(
         default_factory=lambda: [
-            TeacherConfig(name="bm25", kind="bm25"),
+            TeacherConfig(name="bm25", kind="bm25", weight=0.1),
             TeacherConfig(name="minilm", kind="embedding"),
         ],
         min_length=1,
@@ -89,7 +89,7 @@ class ExportConfig(_Section):
 class BuildConfig(_Section):
     name: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]+$")
     seed: int = 13
-    shard_size: int = Field(default=8, ge=1, description="dialogues per shard")
+    shard_size: int = Field(default=10, ge=1, description="dialogues per shard")
     generate: GenerateConfig = Field(default_factory=GenerateConfig)
     candidates: CandidatesConfig = Field(default_factory=CandidatesConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)
