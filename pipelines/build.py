@@ -9,6 +9,7 @@ re-run with the same config recomputes nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -41,8 +42,12 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     keys: dict[str, str] = {}
     keys["generate"] = stage_key("generate", config.section_hash("generate"))
     keys["candidates"] = stage_key(keys["generate"], config.section_hash("candidates"))
-    keys["judge"] = stage_key(keys["candidates"], config.section_hash("judge"))
-    keys["aggregate"] = stage_key(keys["judge"], config.section_hash("aggregate"))
+    # teacher weights only matter when judgments are pooled: changing one re-aggregates, never re-judges
+    weights = json.dumps({t.name: t.weight for t in config.judge.teachers}, sort_keys=True)
+    keys["judge"] = stage_key(
+        keys["candidates"], config.section_hash("judge", exclude={"teachers": {"__all__": {"weight"}}})
+    )
+    keys["aggregate"] = stage_key(keys["judge"], config.section_hash("aggregate"), weights)
 
     def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
         return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)

@@ -97,9 +97,12 @@ class BuildConfig(_Section):
     split: SplitConfig = Field(default_factory=SplitConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
 
-    def section_hash(self, *sections: str) -> str:
-        """A short stable hash of some sections (with the seed), to key what they produce."""
-        data = {s: getattr(self, s).model_dump(mode="json") for s in sections}
+    def section_hash(self, *sections: str, exclude: dict[str, Any] | None = None) -> str:
+        """A short stable hash of some sections (with the seed), to key what they produce.
+
+        `exclude` is passed to pydantic's `model_dump` for every section: fields a stage does not read.
+        """
+        data = {s: getattr(self, s).model_dump(mode="json", exclude=exclude) for s in sections}
         data["seed"] = self.seed
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
 

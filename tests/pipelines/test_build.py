@@ -128,3 +128,11 @@ def test_cli_runs_as_module(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (out / "dataset" / "dataset_dict.json").exists()
     assert "built " in proc.stderr
+
+
+def test_teacher_weight_reaggregates_without_rejudging(tiny_run):
+    run_dir, _ = tiny_run
+    teachers = '[{name="bm25", kind="bm25", weight=0.7}, {name="minilm", kind="embedding"}]'
+    changed = build(load_config(TINY, [f"judge.teachers={teachers}"]), run_dir, quiet=True)
+    assert changed["stages"]["judge"]["shards_computed"] == 0
+    assert changed["stages"]["aggregate"]["shards_computed"] == 3
