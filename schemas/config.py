@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from schemas.query import Skill
+from schemas.query import SKILLS, Skill
 
 
 class ConfigError(ValueError):
@@ -27,15 +27,42 @@ class _Section(BaseModel):
 class GenerateConfig(_Section):
     dialogues: int = Field(default=60, ge=1)
     sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
-    skills: list[Skill] = Field(default_factory=lambda: ["temporal", "causal", "coreference"], min_length=1)
+    skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
     queries_per_skill: int = Field(default=2, ge=1, description="per dialogue")
-    realizer: Literal["template"] = "template"
+    realizer: Literal["template", "llm"] = "template"
+    realizer_provider: str | None = Field(default=None, description="name of a [providers.NAME] entry, for llm")
+    realizer_attempts: int = Field(default=3, ge=1, description="tries per session before it is kept aside")
     locale: str = "en_US"
+
+
+class ProviderConfig(_Section):
+    """One model endpoint. The API key is read from the environment variable `api_key_env`, never from here."""
+
+    kind: Literal["openai", "anthropic", "openai_compatible"]
+    model: str = Field(min_length=1)
+    base_url: str | None = None
+    api_key_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z_][A-Z0-9_]*$",
+        description="name of the environment variable holding the key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)",
+    )
+    max_concurrency: int = Field(default=8, ge=1)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+
+    @model_validator(mode="after")
+    def _needs_url(self) -> ProviderConfig:
+        if self.kind == "openai_compatible" and not self.base_url:
+            raise ValueError("an openai_compatible provider needs base_url")
+        return self
 
 
 class CandidatesConfig(_Section):
     constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
-    retrieved: int = Field(default=3, ge=0, description="retrieved (BM25) negatives per query, at most")
+    retrieved: int = Field(default=3, ge=0, description="retrieved negatives per query, at most, over all retrievers")
+    retrievers: list[Literal["bm25", "embedding"]] = Field(
+        default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
+    )
     max_candidates: int = Field(default=8, ge=2)
 
 
@@ -96,6 +123,15 @@ class BuildConfig(_Section):
     aggregate: AggregateConfig = Field(default_factory=AggregateConfig)
     split: SplitConfig = Field(default_factory=SplitConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
+    providers: dict[str, ProviderConfig] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _providers_exist(self) -> BuildConfig:
+        if self.generate.realizer == "llm":
+            name = self.generate.realizer_provider
+            if name not in self.providers:
+                raise ValueError(f"generate.realizer_provider {name!r} names no [providers.NAME] entry")
+        return self
 
     def section_hash(self, *sections: str, exclude: dict[str, Any] | None = None) -> str:
         """A short stable hash of some sections (with the seed), to key what they produce.
