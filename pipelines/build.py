@@ -53,16 +53,22 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)
 
     generated, gen_stats = run(
-        "generate", GeneratedDialogue, lambda i: [generators.generate_dialogue(config, k) for k in range(*bounds[i])]
+        "generate",
+        GeneratedDialogue,
+        lambda i, failed: [generators.generate_dialogue(config, k) for k in range(*bounds[i])],
     )
     examples, cand_stats = run(
-        "candidates", Example, lambda i: [e for g in generated[i] for e in generators.build_candidates(g, config)]
+        "candidates",
+        Example,
+        lambda i, failed: [e for g in generated[i] for e in generators.build_candidates(g, config)],
     )
-    judgments, judge_stats = run("judge", Judgment, lambda i: judges.judge(examples[i], config.judge, config.seed))
+    judgments, judge_stats = run(
+        "judge", Judgment, lambda i, failed: judges.judge(examples[i], config.judge, config.seed)
+    )
     labels, agg_stats = run(
         "aggregate",
         SoftLabel,
-        lambda i: judges.aggregate(examples[i], judgments[i], config.judge, config.aggregate),
+        lambda i, failed: judges.aggregate(examples[i], judgments[i], config.judge, config.aggregate),
     )
 
     t0 = time.perf_counter()
@@ -100,7 +106,11 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         "timings": {"export_seconds": export_seconds, "total_seconds": round(time.perf_counter() - started, 3)},
         "tokens": sum(j.tokens for j in all_judgments),
         "cost_usd": round(sum(j.cost_usd for j in all_judgments), 6),
-        "failures": {"count": 0, "kept_aside": []},
+        "failures": {
+            "count": sum(len(s.failures) for s in stages.values()),
+            "by_stage": {name: len(s.failures) for name, s in stages.items()},
+            "kept_aside": f"{run_dir.name}/<stage>/<key>/failures-*.jsonl",
+        },
         "dataset": {"path": "dataset", "fingerprints": fingerprints},
     }
     write_manifest(run_dir, config, body)

@@ -3,6 +3,9 @@
 A stage's shards live in `<run>/<stage>/<key>/shard-NNNNN.jsonl`, where `key` hashes the config sections the stage
 depends on and its upstream stage's key. A complete shard is never recomputed; a changed config writes under a new
 key, so only what it touches is recomputed. A killed build leaves at most a temporary file behind.
+
+Items a stage could not produce (after their retries) are kept aside in `failures-NNNNN.jsonl` beside the shard,
+written before it, so a reused shard brings its failures back with it and nothing is lost or counted twice.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from pipelines.shards import read_shard, write_shard
+from schemas import Failure
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -34,7 +38,7 @@ class StageStats:
     reused: int = 0
     seconds: float = 0.0
     records: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
 
 
 def run_stage(
@@ -43,12 +47,15 @@ def run_stage(
     key: str,
     model: type[R],
     sizes: Sequence[int],
-    compute: Callable[[int], list[R]],
+    compute: Callable[[int, list[Failure]], list[R]],
     *,
     unit: str,
     quiet: bool = False,
 ) -> tuple[list[list[R]], StageStats]:
-    """Produce every shard of a stage, reusing complete ones. `sizes[i]` is shard i's weight for the progress bar."""
+    """Produce every shard of a stage, reusing complete ones. `sizes[i]` is shard i's weight for the progress bar.
+
+    `compute(i, failures)` returns shard i's records and appends what it had to keep aside to `failures`.
+    """
     folder = run_dir / name / key
     stats = StageStats()
     shards: list[list[R]] = []
@@ -56,13 +63,19 @@ def run_stage(
     with tqdm(total=sum(sizes), desc=f"{name:<10}", unit=unit, disable=quiet, leave=True) as bar:
         for i, size in enumerate(sizes):
             path = folder / f"shard-{i:05d}.jsonl"
+            failed_path = folder / f"failures-{i:05d}.jsonl"
             if path.exists():
                 records = read_shard(path, model)
+                failures = read_shard(failed_path, Failure) if failed_path.exists() else []
                 stats.reused += 1
             else:
-                records = compute(i)
+                failures = []
+                records = compute(i, failures)
+                if failures:
+                    write_shard(failed_path, failures)
                 write_shard(path, records)
                 stats.computed += 1
+            stats.failures += failures
             shards.append(records)
             stats.records += len(records)
             bar.update(size)

@@ -20,6 +20,7 @@ from schemas.config import (
 from schemas.dataset import DatasetRow, RowCandidate
 from schemas.dialogue import Dialogue, Session, Turn
 from schemas.example import Example, GeneratedDialogue
+from schemas.failure import Failure
 from schemas.judgment import Judgment
 from schemas.label import SoftLabel
 from schemas.memory import Memory
@@ -42,6 +43,7 @@ __all__ = [
     "Dialogue",
     "Example",
     "ExportConfig",
+    "Failure",
     "GenerateConfig",
     "GeneratedDialogue",
     "JudgeConfig",
