@@ -1,4 +1,5 @@
-"""Candidates per query: the evidence (gold), constructed hard negatives, BM25-retrieved negatives, shuffled."""
+"""Candidates per query: the evidence (gold), constructed hard negatives, retrieved negatives (BM25 and
+embedding top hits from the same dialogue, interleaved), shuffled."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import random
 from typing import Any
 
 from generators.negatives import constructed
-from generators.retrieve import bm25_top
+from generators.retrieve import interleave, rankings
 from generators.seeds import derive_seed
-from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Query
+from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query
 
 
 def _plan(generated: GeneratedDialogue, query: Query) -> dict[str, Any]:
@@ -24,14 +25,16 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
     """One `Example` per query; only memories said before the query are candidates.
 
     Evidence is always included (even beyond `max_candidates`); then up to `candidates.constructed` constructed
-    and `candidates.retrieved` retrieved negatives while room is left. No negative expresses a fact or event the
-    query's plan says answers it.
+    and `candidates.retrieved` retrieved negatives (over all `candidates.retrievers`, taking each retriever's
+    next unseen hit in turn) while room is left. No negative expresses a fact or event the query's plan says
+    answers it.
     """
     dialogue = generated.dialogue
     settings = config.candidates
-    memories = dialogue.memories()
-    by_id = {m.memory_id: m for m in memories}
-    examples = []
+    by_id = {m.memory_id: m for m in dialogue.memories()}
+    made_per_query: list[list[tuple[str, str]]] = []
+    pools: list[list[Memory]] = []
+    limits: list[int] = []
     for query in generated.queries:
         plan = _plan(generated, query)
         answers = set(plan["answers"])
@@ -44,13 +47,27 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
             )
         room = settings.max_candidates - len(query.evidence)
         made = constructed(query, plan, turns, max(0, min(settings.constructed, room)), ignore=dialogue.speakers)
-        room -= len(made)
-        before = [by_id[t.turn_id] for t in turns]
         taken = answering | {turn_id for turn_id, _ in made}
-        found = bm25_top(query, before, taken, max(0, min(settings.retrieved, room)))
+        made_per_query.append(made)
+        pools.append([by_id[t.turn_id] for t in turns if t.turn_id not in taken])
+        limits.append(max(0, min(settings.retrieved, room - len(made))))
+
+    wanted = [k for k, limit in enumerate(limits) if limit > 0 and pools[k]]
+    position = {k: at for at, k in enumerate(wanted)}
+    ranked: dict[str, list[list[str]]] = {}
+    for retriever in dict.fromkeys(settings.retrievers):  # the model loads only when something is retrieved
+        if wanted:
+            queries = [generated.queries[k] for k in wanted]
+            ranked[retriever] = rankings(retriever, queries, [pools[k] for k in wanted], ignore=dialogue.speakers)
+
+    examples = []
+    for k, query in enumerate(generated.queries):
+        found: list[tuple[str, str]] = []
+        if k in position:
+            found = interleave({name: lists[position[k]] for name, lists in ranked.items()}, limits[k])
         candidates = [Candidate(memory=by_id[i], gold=1, origin="evidence") for i in query.evidence]
-        candidates += [Candidate(memory=by_id[i], gold=0, origin=f"constructed:{reason}") for i, reason in made]
-        candidates += [Candidate(memory=by_id[i], gold=0, origin="retrieved:bm25") for i in found]
+        candidates += [Candidate(memory=by_id[i], gold=0, origin=f"constructed:{r}") for i, r in made_per_query[k]]
+        candidates += [Candidate(memory=by_id[i], gold=0, origin=f"retrieved:{name}") for i, name in found]
         random.Random(derive_seed(config.seed, dialogue.dialogue_id, query.query_id, "candidates")).shuffle(candidates)
         examples.append(Example(query=query, candidates=candidates))
     return examples

@@ -26,6 +26,18 @@ BY_SKILL: dict[str, tuple[str, ...]] = {
         "Resolve who the question refers to using the conversation so far, then find the memory that answers it",
         "Use the preceding conversation to work out who the question is about, then find the relevant memory",
     ),
+    "multi_hop": (
+        "The question needs two facts put together: find a memory that supplies one of them",
+        "Find the memories that, combined, answer the question",
+    ),
+    "knowledge_update": (
+        "Facts change over time: find the memory with the most recent information the question asks for",
+        "Find the memory that gives the current answer, not one that has since been superseded",
+    ),
+    "unanswerable": (
+        "Judge whether the memory actually answers the question; similar wording is not enough",
+        "Find the memory that answers the question, if the conversations contain one at all",
+    ),
 }
 
 

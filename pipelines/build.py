@@ -21,6 +21,7 @@ import transformers
 
 import generators
 import judges
+from generators import checks
 from pipelines.card import render_card
 from pipelines.export import save_dataset, to_dataset_dict
 from pipelines.manifest import write_manifest
@@ -28,7 +29,17 @@ from pipelines.rows import to_row
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits
 from pipelines.stages import run_stage, stage_key
-from schemas import BuildConfig, ConfigError, DatasetRow, Example, GeneratedDialogue, Judgment, SoftLabel, load_config
+from schemas import (
+    BuildConfig,
+    ConfigError,
+    DatasetRow,
+    Example,
+    Failure,
+    GeneratedDialogue,
+    Judgment,
+    SoftLabel,
+    load_config,
+)
 
 
 def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[str, Any]:
@@ -57,11 +68,14 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         GeneratedDialogue,
         lambda i, failed: [generators.generate_dialogue(config, k) for k in range(*bounds[i])],
     )
-    examples, cand_stats = run(
-        "candidates",
-        Example,
-        lambda i, failed: [e for g in generated[i] for e in generators.build_candidates(g, config)],
-    )
+    queries = [q for shard in generated for g in shard for q in g.queries]
+    duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
+
+    def candidates(i: int, failed: list[Failure]) -> list[Example]:
+        made = [e for g in generated[i] for e in generators.build_candidates(g, config)]
+        return [e for e in made if e.query.query_id not in duplicates]
+
+    examples, cand_stats = run("candidates", Example, candidates)
     judgments, judge_stats = run(
         "judge", Judgment, lambda i, failed: judges.judge(examples[i], config.judge, config.seed)
     )
@@ -91,6 +105,8 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         "stage_keys": keys,
         "counts": {
             "dialogues": sum(len(s) for s in generated),
+            "queries_generated": len(queries),
+            "near_duplicates_dropped": len(duplicates),
             "queries": len(rows),
             "candidates": sum(len(r.candidates) for r in rows),
             "judgments": len(all_judgments),
@@ -99,6 +115,7 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
             "splits": {name: len(part) for name, part in splits.items()},
             "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
         },
+        "diversity": checks.diversity([g for s in generated for g in s], [e for s in examples for e in s]),
         "stages": {
             name: {"shards_computed": s.computed, "shards_reused": s.reused, "records": s.records, "seconds": s.seconds}
             for name, s in stages.items()

@@ -64,6 +64,9 @@ class CandidatesConfig(_Section):
         default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
     )
     max_candidates: int = Field(default=8, ge=2)
+    dedup_threshold: float = Field(
+        default=0.9, gt=0, le=1, description="drop a query this similar (word 1+2-gram Jaccard) to an earlier one"
+    )
 
 
 class TeacherConfig(_Section):

@@ -1,7 +1,8 @@
 """Sentence templates for the template realizer, several phrasings for each fact, event and reaction.
 
-Fields: {city} {org} {since} (a year) {when}/{When} (a time expression, see timephrase), and for a mentioned
-person {ref}/{Ref} ("my sister Lena", "Lena", "my sister"), {name}, {subj}/{Subj}, {obj}, {pos}/{Pos}.
+Fields: {city} {org} {office} {since} (a year) {car} {kind}/{pet} (a pet's kind and name) {partner}, {when}/{When}
+(a past time expression) and {ahead}/{Ahead} (a future month), see timephrase; for a mentioned person
+{ref}/{Ref} ("my sister Lena", "Lena", "my sister"), {name}, {subj}/{Subj}, {obj}, {pos}/{Pos}.
 A statement template never names anything beyond what its kind states, so `Turn.expresses` stays exact.
 """
 
@@ -47,6 +48,8 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "other": (
             "{Ref} moved to {city} {when}.",
             "{When} {ref} packed up and moved to {city}.",
+            "{Ref} lives in {city} now, {subj} moved {when}.",
+            "{Ref} finally made the move to {city} {when}.",
         ),
     },
     "changed_job": {
@@ -60,16 +63,20 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
             "{Ref} started at {org} {when}.",
             "{Ref} switched jobs, {subj} joined {org} {when}.",
             "{When} {ref} had {pos} first day at {org}.",
+            "{Ref} has a new job, {subj} joined {org} {when}.",
         ),
     },
-    # a later restatement of the new fact
     "still_lives_in": {
         "self": (
             "Living in {city} is great so far.",
             "I'm really settling in here in {city}.",
             "Life in {city} is treating me well.",
         ),
-        "other": ("{Ref} is really happy living in {city}.",),
+        "other": (
+            "{Ref} is really happy living in {city}.",
+            "{Ref} is settling in nicely in {city}.",
+            "{Subj}'s really happy in {city}, {ref} tells me.",
+        ),
     },
     "still_works_at": {
         "self": (
@@ -80,68 +87,222 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "other": (
             "{Ref} is loving the job at {org}.",
             "{Ref} says things at {org} are going great.",
+            "{Ref} is enjoying the job at {org} more every week.",
         ),
     },
-    # causes: what happened, never what it led to
     "job_offer": {
         "self": (
             "I got a job offer from {org} in {city} {when}!",
             "{When} {org} offered me a position at their office in {city}.",
             "So {when} I got an offer from {org}, the job is in {city}.",
+            "{org} made me an offer {when}, for a role in their {city} office.",
         ),
-        "other": ("{Ref} got a job offer from {org} in {city} {when}.",),
+        "other": (
+            "{Ref} got a job offer from {org} in {city} {when}.",
+            "{When} {ref} was offered a job at {org} in {city}.",
+            "{Ref} got an offer from {org} {when}, the role is in {city}.",
+            "{org} offered {ref} a position in {city} {when}.",
+        ),
     },
     "partner_job": {
         "self": (
             "My partner landed a job in {city} {when}.",
             "{When} my partner got hired by a hospital in {city}.",
+            "{When} my partner was offered a great job in {city}.",
+            "My partner got the job in {city} {when}, the one we were hoping for.",
         ),
-        "other": ("{When} {ref}'s partner landed a job in {city}.",),
+        "other": (
+            "{When} {ref}'s partner landed a job in {city}.",
+            "{Ref}'s partner got a job offer in {city} {when}.",
+            "{When} {ref}'s partner was hired by a firm in {city}.",
+            "{Ref}'s partner started a new job in {city} {when}.",
+        ),
     },
     "study": {
         "self": (
             "I got accepted into a master's programme in {city} {when}!",
             "{When} I got my acceptance letter from the university in {city}.",
+            "{When} the university in {city} accepted me into their programme.",
+            "I got into grad school in {city} {when}!",
         ),
-        "other": ("{Ref} got accepted into a master's programme in {city} {when}.",),
+        "other": (
+            "{Ref} got accepted into a master's programme in {city} {when}.",
+            "{When} {ref} got into a programme at the university in {city}.",
+            "{Ref} was accepted to grad school in {city} {when}.",
+            "{Ref} got {pos} acceptance letter from {city} {when}.",
+        ),
     },
     "family": {
         "self": (
             "My dad had surgery {when}, and my parents in {city} really need help at home now.",
             "{When} my mum called, my parents in {city} can't manage on their own anymore.",
+            "My mum fell {when}, and my parents in {city} need me close by now.",
+            "{When} we found out my dad is sick, and my parents in {city} need help.",
         ),
-        "other": ("{When} {ref}'s parents in {city} started needing help at home.",),
+        "other": (
+            "{When} {ref}'s parents in {city} started needing help at home.",
+            "{Ref}'s dad got sick {when}, and {pos} parents in {city} need help.",
+            "{When} {ref}'s mum had a fall at home in {city}.",
+            "{Ref}'s parents in {city} started struggling {when}.",
+        ),
     },
     "layoffs": {
         "self": (
             "{When} my company announced layoffs, and my whole team was cut.",
             "I lost my job in the layoffs {when}.",
+            "{When} I got laid off, the whole department was cut.",
+            "My company let half of us go {when}, me included.",
         ),
         "other": (
             "{Ref}'s company had layoffs {when}, and {subj} was let go.",
             "{When} {ref} lost {pos} job in a round of layoffs.",
+            "{Ref} got laid off {when}.",
+            "{When} {ref}'s company let half the staff go, {obj} included.",
         ),
     },
     "recruited": {
         "self": (
             "A recruiter from {org} reached out to me {when} about a role.",
             "{When} {org} contacted me out of the blue with a job offer.",
+            "I got a message from a recruiter at {org} {when}.",
+            "{org} headhunted me {when}, can you believe it?",
         ),
-        "other": ("A recruiter from {org} reached out to {ref} {when}.",),
+        "other": (
+            "A recruiter from {org} reached out to {ref} {when}.",
+            "{When} {org} contacted {ref} about a job.",
+            "{Ref} got headhunted by {org} {when}.",
+            "{Ref} heard from a recruiter at {org} {when}.",
+        ),
     },
     "commute": {
         "self": (
             "My office moved to the other side of town {when}, and the commute is killing me.",
             "{When} they relocated our office, now I spend two hours a day commuting.",
+            "{When} our office moved out to the suburbs, and my commute doubled.",
+            "The office relocated {when}, my commute is ninety minutes each way now.",
         ),
-        "other": ("{Ref}'s office moved {when}, and {pos} commute is awful now.",),
+        "other": (
+            "{Ref}'s office moved {when}, and {pos} commute is awful now.",
+            "{When} {ref}'s office moved out of town.",
+            "{Ref}'s office relocated {when}, and {subj} commutes for hours now.",
+            "{Ref} has a terrible commute since {pos} office moved {when}.",
+        ),
     },
     "conference": {
         "self": (
             "{When} I met the team from {org} at a conference, and they asked me to apply.",
             "At a conference {when} some people from {org} tried to recruit me.",
+            "I met a manager from {org} at a conference {when}, and she wants me to apply.",
+            "{When} at a conference, the people from {org} asked me to join them.",
         ),
-        "other": ("{When} {ref} met some people from {org} at a conference, and they want {obj} on the team.",),
+        "other": (
+            "{When} {ref} met some people from {org} at a conference, and they want {obj} on the team.",
+            "{Ref} met the team from {org} at a conference {when}.",
+            "At a conference {when}, people from {org} asked {ref} to apply.",
+            "{When} {ref} was recruited by {org} at a conference.",
+        ),
+    },
+    "owns": {
+        "self": (
+            "I've had my {car} since {since}, it still runs great.",
+            "My {car} is getting old, I've had it since {since}.",
+            "I took my {car} in for a service, it's been with me since {since}.",
+            "Still driving the {car} I bought in {since}.",
+        ),
+        "other": (
+            "{Ref} still drives that {car}.",
+            "{Ref} has had the same {car} since {since}.",
+            "{Ref} just took {pos} {car} in for repairs again.",
+            "{Ref} loves {pos} {car}.",
+        ),
+    },
+    "sold": {
+        "self": (
+            "I sold my {car} {when}.",
+            "{When} I finally sold the {car}.",
+            "So I sold my {car} {when}, I just don't need it anymore.",
+            "The {car} is gone, I sold it {when}.",
+        ),
+        "other": (
+            "{Ref} sold {pos} {car} {when}.",
+            "{When} {ref} finally sold the {car}.",
+        ),
+    },
+    "plans_trip": {
+        "self": (
+            "We're planning a trip to {city} {ahead}.",
+            "I'm going to {city} {ahead}, I already booked the flights.",
+            "Planning a little trip to {city} {ahead}!",
+            "{Ahead} I'm off to {city} for a week.",
+        ),
+        "other": (
+            "{Ref} is planning a trip to {city} {ahead}.",
+            "{Ahead} {ref} is off to {city} for a week.",
+        ),
+    },
+    "cancelled_trip": {
+        "self": (
+            "I cancelled my trip to {city} {when}.",
+            "{When} I called off the {city} trip.",
+            "The trip to {city} is off, I cancelled it {when}.",
+            "So {when} I cancelled the {city} trip, way too much going on.",
+        ),
+        "other": (
+            "{Ref} cancelled {pos} trip to {city} {when}.",
+            "{When} {ref} called off the {city} trip.",
+        ),
+    },
+    "started_dating": {
+        "self": (
+            "I started seeing someone {when}, {pos_partner} name is {partner}!",
+            "{When} I went on a first date with {partner}, and now we're together.",
+            "So, {partner} and I started dating {when}.",
+            "I have a {partner_rel} now! {partner} and I got together {when}.",
+        ),
+        "other": (
+            "{Ref} started dating someone called {partner} {when}.",
+            "{When} {ref} got together with {partner}.",
+        ),
+    },
+    "broke_up": {
+        "self": (
+            "{partner} and I broke up {when}.",
+            "{When} {partner} and I split up.",
+            "I'm single again, {partner} and I ended things {when}.",
+            "It's over with {partner}, we broke up {when}.",
+        ),
+        "other": (
+            "{Ref} and {partner} broke up {when}.",
+            "{When} {ref} split up with {partner}.",
+        ),
+    },
+    "adopted": {
+        "self": (
+            "I adopted a {kind} {when}! The name is {pet}.",
+            "{When} I brought home a {kind} called {pet}.",
+            "Meet {pet}, the {kind} I adopted {when}.",
+            "I got a {kind} {when}, a little one called {pet}.",
+        ),
+        "other": (
+            "{Ref} adopted a {kind} {when}! {Pos} name is {pet}.",
+            "{When} {ref} brought home a {kind} called {pet}.",
+            "{Ref} has a new {kind} named {pet}, {subj} adopted it {when}.",
+            "{Ref} got a {kind} {when}, a little one called {pet}.",
+        ),
+    },
+    "based_in": {
+        "self": (
+            "{org} is based in {office}, by the way.",
+            "{org} has its main office in {office}.",
+            "The headquarters of {org} are in {office}.",
+            "Fun fact, {org} started out in {office} and the office is still there.",
+        ),
+        "other": (
+            "{org} is based in {office}, by the way.",
+            "{org} has its main office in {office}.",
+            "The headquarters of {org} are in {office}.",
+            "{org} is a {office} company.",
+        ),
     },
 }
 
@@ -162,6 +323,34 @@ REACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "That's exciting! How is it so far?",
         ),
         "other": ("Good for {obj}! Does {subj} like it?", "That's exciting for {obj}!"),
+    },
+    "sold": {
+        "self": ("Oh wow, end of an era!", "Really? You loved that car.", "Makes sense, I guess."),
+        "other": ("End of an era for {obj}!", "Huh, I thought {subj} loved that car."),
+    },
+    "cancelled_trip": {
+        "self": ("Oh no, that's a shame!", "Aw, maybe next year.", "That's too bad."),
+        "other": ("Oh no, poor {obj}.", "That's a shame for {obj}."),
+    },
+    "plans_trip": {
+        "self": ("Ooh, fun!", "Nice, have you been before?", "So jealous!"),
+        "other": ("Ooh, fun for {obj}!", "Nice, has {subj} been before?"),
+    },
+    "started_dating": {
+        "self": ("That's wonderful, I'm so happy for you!", "No way! Tell me everything.", "Aww, that's great news."),
+        "other": ("Aww, good for {obj}!", "That's lovely news."),
+    },
+    "broke_up": {
+        "self": ("Oh no, I'm sorry.", "Are you okay?", "That's hard, I'm sorry to hear it."),
+        "other": ("Oh no, poor {obj}.", "Is {subj} okay?"),
+    },
+    "adopted": {
+        "self": ("Aw, I love that name!", "Cute! Send me pictures.", "A {kind}! I'm so jealous."),
+        "other": ("Aw, I love that name!", "Cute! I bet {subj} is thrilled.", "Oh, send me pictures of the {kind}!"),
+    },
+    "based_in": {
+        "self": ("Oh, I didn't know that.", "Interesting.", "Huh, good to know."),
+        "other": ("Oh, I didn't know that.", "Interesting.", "Huh, good to know."),
     },
     "cause_move": {
         "self": ("No way! Are you going to move?", "Wow. What are you going to do?", "That's big news. Would you go?"),
@@ -187,6 +376,31 @@ REACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "self": ("That makes sense.", "Ah, that explains it.", "Good call, then."),
         "other": ("Makes sense.",),
     },
+}
+
+# The owner's follow-up after a change: refers back by description or pronoun only, states nothing new.
+FOLLOWUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "moved": {
+        "self": (
+            "The new place is so much bigger.",
+            "I'm still unpacking boxes at the new place.",
+            "I miss my old place a bit.",
+        ),
+        "other": ("{Subj} says the new place is lovely.", "{Subj} is still unpacking, apparently."),
+    },
+    "changed_job": {
+        "self": (
+            "That job is a big step up for me.",
+            "The new company feels like a good fit.",
+            "I don't miss the old company.",
+        ),
+        "other": ("{Subj} says that job is a big step up.", "{Subj} doesn't miss the old company at all."),
+    },
+    "adopted": {
+        "self": ("The {kind} already rules the house.",),
+        "other": ("{Subj} sends me pictures of the {kind} every day.", "The {kind} already rules {pos} house."),
+    },
+    "sold": {"self": ("Honestly I don't miss the car.",), "other": ("{Subj} doesn't miss the car at all.",)},
 }
 
 # The owner's follow-up after telling a cause before the change happened.
@@ -253,6 +467,17 @@ DISTRACTORS: dict[str, tuple[tuple[str, str], ...]] = {
         ("{Ref} is coming over for dinner this weekend.", "Fun! Say hi from me."),
         ("{Ref} sent me the funniest video yesterday.", "Ha, forward it to me!"),
         ("I should call {ref}, it's been a while.", "You should, {subj}'d love that."),
+    ),
+    "thing": (
+        ("Dogs are so much work, I could never have one.", "Ha, they're worth it though."),
+        ("Car insurance went up again, can you believe it?", "Ugh, same here."),
+        ("My neighbour's {kind} keeps barking at night.", "Oh no, that sounds exhausting."),
+        ("I saw an old {car} just like the one my dad had.", "Ha, they're everywhere."),
+    ),
+    "trip": (
+        ("I really need a holiday, maybe somewhere like {city}.", "You should go!"),
+        ("A friend of mine just got back from {city}, the photos look amazing.", "I've always wanted to go."),
+        ("Flights to {city} are so expensive right now.", "Ugh, tell me about it."),
     ),
     "plain": (
         ("Work has been exhausting this week.", "Hang in there."),

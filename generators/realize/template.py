@@ -1,10 +1,12 @@
 """The offline template realizer: a world -> a multi-session `schemas.Dialogue`.
 
-Each storyline is told in order: the old fact in a session before the change, the cause either before the change
-(prospectively) or as the answer to "what made you move?" right after it, the change (with a time expression
-resolved against the session date) in the first session after it, and sometimes a later restatement. Static facts,
-small talk and distractor talk (sharing names and words with the facts, stating none) fill the sessions.
-Every turn lists in `expresses` the fact and event ids it states; speakers alternate.
+Each storyline is told in order: the fact that ends in a session before the change, the cause either before the
+change (prospectively) or as the answer to "what made you move?" right after it, the change (with a time
+expression resolved against the session date) in the first session after it, sometimes a follow-up that refers
+back only by description ("the new place") and a later restatement. An effect of another change (selling the car
+after the move) and a break-up come after what they follow within a session. Static facts, small talk and
+distractor talk (sharing names and words with the facts, stating none) fill the sessions. Every turn lists in
+`expresses` the fact and event ids it states; speakers alternate.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from generators.realize import phrases
-from generators.realize.timephrase import ago, day_greeting
+from generators.realize.timephrase import ago, ahead, day_greeting
 from generators.world import Event, Fact, Person, Storyline, World
 from schemas import Dialogue, Session, Turn
 
@@ -25,6 +27,7 @@ class _Line:
     template: str
     expresses: tuple[str, ...] = ()
     when: date | None = None  # fills {when}/{When}
+    month: date | None = None  # fills {ahead}/{Ahead}
 
 
 @dataclass
@@ -32,9 +35,10 @@ class _Block:
     owner: str  # speaker id who says the "owner" lines
     lines: list[_Line]
     about: str | None = None  # the mentioned person the block talks about (fills {ref}, {subj}, ...)
-    values: dict[str, str] = field(default_factory=dict)  # {city}, {org}, {since}
+    values: dict[str, str] = field(default_factory=dict)  # {city}, {org}, {since}, ...
     lead: bool = True  # may open with the listener's question
     symmetric: bool = False  # either speaker may say the owner lines
+    order: int = 0  # blocks of a session are shuffled, then kept in this order (follow-ups after what they follow)
 
 
 def session_dates(world: World, sessions: int, rng: random.Random) -> list[datetime]:
@@ -49,6 +53,10 @@ def session_dates(world: World, sessions: int, rng: random.Random) -> list[datet
         datetime.combine(world.start + timedelta(days=d), time(rng.choice(hours), rng.choice((0, 10, 15, 30, 45))))
         for d in days
     ]
+
+
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
 class _Writer:
@@ -66,7 +74,7 @@ class _Writer:
             return f"my {person.relation} {person.name}"
         return self.rng.choice((person.name, f"my {person.relation}", person.name))
 
-    def fill(self, template: str, block: _Block, said: datetime, when: date | None) -> str:
+    def fill(self, template: str, block: _Block, said: datetime, line: _Line | None) -> str:
         values = dict(block.values)
         if block.about is not None:
             person = self.world.person(block.about)
@@ -75,10 +83,13 @@ class _Writer:
             values |= {"Subj": subj.capitalize(), "Pos": pos.capitalize()}
             if "{ref}" in template or "{Ref}" in template:
                 ref = self.ref(person)
-                values |= {"ref": ref, "Ref": ref[0].upper() + ref[1:]}
-        if when is not None:
-            phrase = ago(when, said, self.rng)
-            values |= {"when": phrase, "When": phrase[0].upper() + phrase[1:] + ","}
+                values |= {"ref": ref, "Ref": _cap(ref)}
+        if line is not None and line.when is not None:
+            phrase = ago(line.when, said, self.rng)
+            values |= {"when": phrase, "When": _cap(phrase) + ","}
+        if line is not None and line.month is not None:
+            phrase = ahead(line.month, said, self.rng)
+            values |= {"ahead": phrase, "Ahead": _cap(phrase) + ","}
         return template.format(**values)
 
     def session(self, index: int, said: datetime, blocks: list[_Block]) -> Session:
@@ -88,12 +99,11 @@ class _Writer:
         prev: str | None = None
 
         def say(speaker: str, text: str, expresses: tuple[str, ...] = ()) -> None:
-            text = text[0].upper() + text[1:]
             turns.append(
                 Turn(
                     turn_id=f"D{index}:{len(turns) + 1}",
                     speaker=self.names[speaker],
-                    text=text,
+                    text=_cap(text),
                     expresses=list(expresses),
                 )
             )
@@ -106,7 +116,7 @@ class _Writer:
                 say(other[owner], self.rng.choice(fresh or options))
             for line in block.lines:
                 speaker = owner if line.role == "owner" else other[owner]
-                say(speaker, self.fill(line.template, block, said, line.when), line.expresses)
+                say(speaker, self.fill(line.template, block, said, line), line.expresses)
             prev = speaker
         return Session(index=index, date_time=said, turns=turns)
 
@@ -119,17 +129,38 @@ def _form(world: World, subject: str) -> tuple[str, str, str | None]:
     return person.of or world.speakers[0], "other", person.id
 
 
-def _values(world: World, fact: Fact) -> dict[str, str]:
-    role = "city" if fact.predicate == "lives_in" else "org"
-    return {role: world.name_of(fact.object), "since": str(fact.valid_from.year)}
+def fields_of(world: World, *items: Fact | Event | None) -> dict[str, str]:
+    """Template fields from facts and events (the first item naming a field wins)."""
+    values: dict[str, str] = {}
 
+    def entity(key_id: str) -> None:
+        found = world.get(key_id)
+        kind = type(found).__name__
+        if kind == "Place":
+            values.setdefault("city", found.name)
+        elif kind == "Org":
+            values.setdefault("org", found.name)
+        elif kind == "Thing" and found.pet:
+            values.setdefault("kind", found.kind)
+            values.setdefault("pet", found.name)
+        elif kind == "Thing":
+            values.setdefault("car", found.name)
+        elif kind == "Person":
+            values.setdefault("partner", found.name)
+            values.setdefault("partner_rel", found.relation or "partner")
+            values.setdefault("pos_partner", found.pronouns[2])
 
-def _event_values(world: World, event: Event) -> dict[str, str]:
-    values = {}
-    if "place" in event.args:
-        values["city"] = world.name_of(event.args["place"])
-    if "org" in event.args:
-        values["org"] = world.name_of(event.args["org"])
+    for item in items:
+        if isinstance(item, Fact):
+            if item.predicate == "based_in":
+                values.setdefault("org", world.name_of(item.subject))
+                values.setdefault("office", world.name_of(item.object))
+            else:
+                entity(item.object)
+            values.setdefault("since", str(item.valid_from.year))
+        elif isinstance(item, Event):
+            for role in sorted(item.args):
+                entity(item.args[role])
     return values
 
 
@@ -143,56 +174,103 @@ class _Planner:
     def pick(self, template_set: tuple[str, ...]) -> str:
         return self.rng.choice(template_set)
 
-    def fact_block(self, fact: Fact, kind: str) -> _Block:
-        owner, form, about = _form(self.world, fact.subject)
+    def sessions_within(self, first: date, last: date | None) -> list[int]:
+        """Sessions said on a day in [first, last)."""
+        return [i for i, d in enumerate(self.dates) if first <= d.date() and (last is None or d.date() < last)]
+
+    def fact_block(self, fact: Fact, kind: str, session: int, teller: str | None = None) -> _Block:
+        """A statement of `fact` and the listener's reaction; `teller` is the person whose owner tells it (default:
+        the fact's subject)."""
+        owner, form, about = _form(self.world, teller or fact.subject)
+        react = "fact" if kind in ("lives_in", "works_at", "owns") or kind.startswith("still_") else kind
+        month = fact.month
+        if month is not None:  # a plan: say it when its month is 1 to 11 months ahead
+            said = self.dates[session]
+            gap = (month.year - said.year) * 12 + month.month - said.month
+            if not 1 <= gap <= 11:
+                raise AssertionError(f"plan {fact.id} for {month} told on {said}")
         lines = [
-            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,)),
-            _Line("other", self.pick(phrases.REACTIONS["fact"][form])),
+            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,), month=month),
+            _Line("other", self.pick(phrases.REACTIONS[react][form])),
         ]
-        return _Block(owner, lines, about, _values(self.world, fact))
+        return _Block(owner, lines, about, fields_of(self.world, fact))
 
     def storyline(self, line: Storyline) -> None:
         world, rng, dates = self.world, self.rng, self.dates
-        old, new = world.get(line.old_fact), world.get(line.new_fact)
-        cause, change = world.get(line.cause), world.get(line.change)
+        old = world.get(line.old_fact) if line.old_fact else None
+        new = world.get(line.new_fact) if line.new_fact else None
+        cause = world.get(line.cause) if line.cause else None
+        change: Event = world.get(line.change)
         owner, form, about = _form(world, line.subject)
-        before = [i for i, d in enumerate(dates) if d.date() < change.date]
+        before = self.sessions_within(world.start, change.date)
         after = [i for i, d in enumerate(dates) if d.date() > change.date]
-        self.plan[rng.choice([i for i in before if dates[i].date() < old.valid_to])].append(
-            self.fact_block(old, line.predicate)
-        )
+        if old is not None and not any(s.new_fact == old.id for s in world.storylines):
+            options = self.sessions_within(old.valid_from, old.valid_to)
+            if old.month is not None:
+                options = [i for i in options if self._ahead_ok(old, i)]
+            session = rng.choice(options)
+            self.plan[session].append(self.fact_block(old, line.predicate, session))
 
-        values = _values(world, new) | _event_values(world, cause)
-        move = line.predicate == "lives_in"
-        cause_line = _Line("owner", self.pick(phrases.STATEMENTS[cause.kind][form]), (cause.id,), cause.date)
+        values = fields_of(world, new, change, cause, old)
+        chained = cause is not None and any(s.change == cause.id for s in world.storylines)
+        expressed = (change.id, new.id) if new is not None else (change.id,)
         change_lines = [
-            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), (change.id, new.id), change.date),
+            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), expressed, change.date),
             _Line("other", self.pick(phrases.REACTIONS[change.kind][form])),
         ]
-        told_before = [i for i in before if dates[i].date() > cause.date]
-        if told_before and rng.random() < 0.6:
-            react = "cause_move" if move else "cause_layoffs" if cause.kind == "layoffs" else "cause_job"
-            lines = [cause_line, _Line("other", self.pick(phrases.REACTIONS[react][form]))]
-            if form == "self" and rng.random() < 0.6:
-                lines.append(_Line("owner", self.pick(phrases.PONDER[react])))
-            self.plan[rng.choice(told_before)].append(_Block(owner, lines, about, dict(values)))
-        else:
-            why = self.pick(("Wow! ", "Oh! ", "")) + self.pick(
-                phrases.REACTIONS["why_move" if move else "why_job"][form]
-            )
-            change_lines[1:] = [
-                _Line("other", why),
-                cause_line,
-                _Line("other", self.pick(phrases.REACTIONS["understood"][form])),
-            ]
-        self.plan[after[0]].append(_Block(owner, change_lines, about, dict(values)))
-        if len(after) > 1 and rng.random() < 0.5:
-            self.plan[rng.choice(after[1:])].append(self.fact_block(new, f"still_{line.predicate}"))
+        if cause is not None and not chained:
+            move = line.predicate == "lives_in"
+            cause_line = _Line("owner", self.pick(phrases.STATEMENTS[cause.kind][form]), (cause.id,), cause.date)
+            told_before = [i for i in before if dates[i].date() > cause.date]
+            if told_before and rng.random() < 0.6:
+                react = "cause_move" if move else "cause_layoffs" if cause.kind == "layoffs" else "cause_job"
+                lines = [cause_line, _Line("other", self.pick(phrases.REACTIONS[react][form]))]
+                if form == "self" and rng.random() < 0.6:
+                    lines.append(_Line("owner", self.pick(phrases.PONDER[react])))
+                self.plan[rng.choice(told_before)].append(_Block(owner, lines, about, dict(values)))
+            else:
+                why = self.pick(("Wow! ", "Oh! ", "")) + self.pick(
+                    phrases.REACTIONS["why_move" if move else "why_job"][form]
+                )
+                change_lines[1:] = [
+                    _Line("other", why),
+                    cause_line,
+                    _Line("other", self.pick(phrases.REACTIONS["understood"][form])),
+                ]
+        follow = phrases.FOLLOWUPS.get(change.kind, {}).get(form)
+        if follow and rng.random() < 0.5:
+            change_lines.append(_Line("owner", self.pick(follow)))
+        follows = chained or (line.predicate == "dating" and old is not None)
+        self.plan[after[0]].append(_Block(owner, change_lines, about, dict(values), order=int(follows)))
+        if new is not None and line.predicate in ("lives_in", "works_at") and len(after) > 1 and rng.random() < 0.5:
+            session = rng.choice(after[1:])
+            self.plan[session].append(self.fact_block(new, f"still_{line.predicate}", session))
+
+    def _ahead_ok(self, fact: Fact, session: int) -> bool:
+        said, month = self.dates[session], fact.month
+        return month is not None and 1 <= (month.year - said.year) * 12 + month.month - said.month <= 11
+
+    def static_fact(self, fact: Fact) -> None:
+        if fact.predicate != "based_in":
+            session = self.rng.randrange(len(self.dates))
+            self.plan[session].append(self.fact_block(fact, fact.predicate, session))
+            return
+        # a company's office: told by whoever joined it, after they did
+        line = next(
+            s for s in self.world.storylines if s.new_fact and self.world.get(s.new_fact).object == fact.subject
+        )
+        change: Event = self.world.get(line.change)
+        session = self.rng.choice([i for i, d in enumerate(self.dates) if d.date() > change.date])
+        block = self.fact_block(fact, "based_in", session, teller=line.subject)
+        block.order = 1
+        self.plan[session].append(block)
 
     def distractor(self, index: int, used: set[str]) -> None:
         world, rng = self.world, self.rng
         owner = rng.choice(world.speakers)
-        kinds = ["city", "org", "plain"] + (["person"] if any(p.of == owner for p in world.mentioned()) else [])
+        kinds = ["city", "org", "plain", "thing", "trip"]
+        if any(p.of == owner and world.facts_of(p.id) for p in world.mentioned()):
+            kinds.append("person")
         fresh = [k for k in kinds if any(t[0] not in used for t in phrases.DISTRACTORS[k])]
         kind = rng.choice(fresh or kinds)
         options = [t for t in phrases.DISTRACTORS[kind] if t[0] not in used] or list(phrases.DISTRACTORS[kind])
@@ -200,14 +278,18 @@ class _Planner:
         used.add(said)
         values: dict[str, str] = {}
         about = None
-        if kind == "city":
-            homes = {f.object for f in world.facts if f.subject == owner and f.predicate == "lives_in"}
+        if kind in ("city", "trip"):
+            homes = {f.object for f in world.facts if f.subject == owner and f.predicate in ("lives_in", "plans_trip")}
             values["city"] = world.name_of(rng.choice([p.id for p in world.places if p.id not in homes]))
         elif kind == "org":
             jobs = {f.object for f in world.facts if f.predicate == "works_at" and world.person(f.subject).speaker}
             values["org"] = world.name_of(rng.choice([o.id for o in world.orgs if o.id not in jobs]))
+        elif kind == "thing":
+            pets = [t for t in world.things if t.pet]
+            values["kind"] = pets[0].kind if pets else "dog"
+            values["car"] = next((t.name for t in world.things if not t.pet), "Volvo")
         elif kind == "person":
-            about = rng.choice([p.id for p in world.mentioned() if p.of == owner])
+            about = rng.choice([p.id for p in world.mentioned() if p.of == owner and world.facts_of(p.id)])
         lines = [_Line("owner", said), _Line("other", reply)]
         self.plan[index].append(_Block(owner, lines, about, values, lead=kind == "person", symmetric=kind != "person"))
 
@@ -218,10 +300,10 @@ def realize(world: World, dialogue_id: str, sessions: int, rng: random.Random) -
     planner = _Planner(world, dates, rng)
     for line in world.storylines:
         planner.storyline(line)
-    in_storylines = {f for s in world.storylines for f in (s.old_fact, s.new_fact)}
+    in_storylines = {f for s in world.storylines for f in (s.old_fact, s.new_fact) if f}
     for fact in world.facts:
         if fact.id not in in_storylines:
-            planner.plan[rng.randrange(sessions)].append(planner.fact_block(fact, fact.predicate))
+            planner.static_fact(fact)
     small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
     used: set[str] = set()
     for index in range(sessions):
@@ -242,6 +324,7 @@ def realize(world: World, dialogue_id: str, sessions: int, rng: random.Random) -
     out = []
     for index, (said, blocks) in enumerate(zip(dates, planner.plan, strict=True), start=1):
         rng.shuffle(blocks)
+        blocks.sort(key=lambda block: block.order)
         first = rng.choice(world.speakers)
         other = world.speakers[1] if first == world.speakers[0] else world.speakers[0]
         opening = _Block(

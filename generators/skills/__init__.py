@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from generators.skills import causal, coreference, temporal
+from generators.skills import causal, coreference, knowledge_update, multi_hop, temporal, unanswerable
 from generators.skills.base import QueryDraft, Writer
 
 WRITERS: dict[str, Writer] = {
     "temporal": temporal.write,
     "causal": causal.write,
     "coreference": coreference.write,
+    "multi_hop": multi_hop.write,
+    "knowledge_update": knowledge_update.write,
+    "unanswerable": unanswerable.write,
 }
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from generators.world import Fact, World
-from schemas import ContextTurn, Dialogue
+from generators.realize.template import fields_of
+from generators.world import Event, Fact, Person, World
+from schemas import ContextTurn, Dialogue, Turn
 
 
 @dataclass
@@ -17,8 +18,10 @@ class QueryDraft:
     """A query before it gets an id and instruction.
 
     `answers` are the scenario fact/event ids that answer it (its evidence is every turn expressing one of them,
-    said before `query_time`); `negatives` are (reason, fact/event ids) whose turns make hard negatives, in priority
-    order; `about` records what was asked in scenario terms (for audits and tests).
+    said before `query_time`; none for an unanswerable query); `negatives` are (reason, fact/event ids) whose turns
+    make hard negatives, in priority order; `about` records what was asked in scenario terms, with `ask` naming the
+    question's form (state, when, duration, cause, effects, office, state_at_event, ended, none), so tests
+    recompute the answer from the world without reading `answers`.
     """
 
     skill: str
@@ -33,11 +36,23 @@ class QueryDraft:
 
 Writer = Callable[[World, Dialogue, int, random.Random], list[QueryDraft]]
 
+NOT_MENTIONED: tuple[str, ...] = (
+    "Not mentioned in the conversations.",
+    "The conversations never say.",
+    "Unknown: this was never mentioned.",
+)
+
 
 def sessions_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[int]:
     """0-based indices of the sessions with a turn expressing any of `ids`."""
     wanted = set(ids)
     return [i for i, s in enumerate(dialogue.sessions) if any(wanted & set(t.expresses) for t in s.turns)]
+
+
+def turns_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[tuple[datetime, Turn]]:
+    """(session date-time, turn) for every turn expressing any of `ids`, in dialogue order."""
+    wanted = set(ids)
+    return [(s.date_time, t) for s in dialogue.sessions for t in s.turns if wanted & set(t.expresses)]
 
 
 def ask_time(dialogue: Dialogue, ids: Iterable[str], rng: random.Random, at_end: bool = False) -> datetime:
@@ -46,6 +61,7 @@ def ask_time(dialogue: Dialogue, ids: Iterable[str], rng: random.Random, at_end:
     Within the dialogue (hours after a later session, before the next one) or after the last session; with
     `at_end` always after the last session.
     """
+    ids = list(ids)
     sessions = dialogue.sessions
     found = sessions_expressing(dialogue, ids)
     if not found:
@@ -68,3 +84,53 @@ def value_name(world: World, fact_id: str) -> str:
 def same_predicate_others(world: World, subject: str, predicate: str, pool: Iterable[str]) -> list[str]:
     """Fact ids of `predicate` for the subjects in `pool` other than `subject`."""
     return [f.id for s in pool if s != subject for f in world.facts_of(s, predicate)]
+
+
+def who(world: World, person: Person) -> str:
+    """How a question names a person: a speaker by name, anyone else as "Anna's sister Lena"."""
+    if person.speaker or person.of is None:
+        return person.name
+    return f"{world.person(person.of).name}'s {person.relation} {person.name}"
+
+
+def fields(world: World, subject: str, *items: Fact | Event | None) -> dict[str, str]:
+    """Template fields for a question about `subject`: {who}, pronouns, and the names the items mention."""
+    person = world.person(subject)
+    subj, obj, pos = person.pronouns
+    return {
+        "who": who(world, person),
+        "name": person.name,
+        "subj": subj,
+        "Subj": subj.capitalize(),
+        "obj": obj,
+        "pos": pos,
+        "Pos": pos.capitalize(),
+        **fields_of(world, *items),
+    }
+
+
+def interleave(groups: dict[str, list[Any]], n: int, rng: random.Random, skill: str) -> list[Any]:
+    """`n` options taken round-robin over shuffled groups (so every form of question gets used)."""
+    pools = {k: rng.sample(v, len(v)) for k, v in groups.items() if v}
+    total = sum(len(v) for v in pools.values())
+    if n > total:
+        raise ValueError(f"{skill}: {n} queries asked, the world supports {total}")
+    order = rng.sample(sorted(pools), len(pools))
+    chosen: list[Any] = []
+    while len(chosen) < n:
+        for key in order:
+            if pools[key] and len(chosen) < n:
+                chosen.append(pools[key].pop())
+    return chosen
+
+
+# what an event kind did, in the past tense, with template fields
+EVENT_PAST: dict[str, str] = {
+    "moved": "moved to {city}",
+    "changed_job": "started at {org}",
+    "sold": "sold {pos} {car}",
+    "cancelled_trip": "cancelled the trip to {city}",
+    "started_dating": "started dating {partner}",
+    "broke_up": "broke up with {partner}",
+    "adopted": "adopted {pet}",
+}

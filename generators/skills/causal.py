@@ -1,64 +1,118 @@
-"""Causal queries: "Why did Anna move to Porto?". The evidence is the turn stating the cause; the turn reporting
-the effect itself is the hard negative."""
+"""Causal queries, from the world's causal links:
+
+- why / what led to: "Why did Anna sell her car?" -> the cause (here the move, itself caused by a job offer: a
+  chain); the turn reporting the effect itself is the `effect_for_cause` hard negative;
+- what came of: "What came of Anna's move to Porto?" -> every effect (a cause can have two); the turn stating the
+  cause is the `cause_for_effect` hard negative.
+"""
 
 from __future__ import annotations
 
 import random
 
-from generators.skills.base import QueryDraft, ask_time
-from generators.skills.temporal import who
-from generators.world import Storyline, World
+from generators.skills.base import QueryDraft, ask_time, fields, interleave
+from generators.skills.events import CAUSE_NP, SENTENCE
+from generators.world import Event, World
 from schemas import Dialogue
 
-QUESTIONS = {
-    "lives_in": (
+WHY = {
+    "moved": (
         "Why did {who} move to {city}?",
         "What made {who} decide to move to {city}?",
         "What was the reason {who} relocated to {city}?",
         "How come {who} ended up moving to {city}?",
     ),
-    "works_at": (
+    "changed_job": (
         "Why did {who} switch jobs to {org}?",
         "What made {who} leave {pos} old job for {org}?",
         "Why did {who} start working at {org}?",
         "What led {who} to change employers?",
     ),
+    "sold": (
+        "Why did {who} sell {pos} {car}?",
+        "What led to {who} selling the {car}?",
+        "What made {who} get rid of {pos} {car}?",
+    ),
+    "cancelled_trip": (
+        "Why did {who} cancel the trip to {city}?",
+        "What led to {who} calling off the {city} trip?",
+        "How come {who} cancelled {pos} trip to {city}?",
+    ),
 }
-
-ANSWERS = {
-    "job_offer": "{Subj} got a job offer from {org} in {city}.",
-    "partner_job": "{Pos} partner landed a job in {city}.",
-    "study": "{Subj} got accepted into a master's programme in {city}.",
-    "family": "{Pos} parents in {city} needed help at home.",
-    "layoffs": "{Subj} lost {pos} previous job in a round of layoffs.",
-    "recruited": "A recruiter from {org} reached out to {obj} with a role.",
-    "commute": "{Pos} office moved and the commute became unbearable.",
-    "conference": "{Subj} met people from {org} at a conference who asked {obj} to join.",
-}
+EFFECTS = (
+    "What came of {cause}?",
+    "What did {cause} lead to?",
+    "What happened as a result of {cause}?",
+    "What was the consequence of {cause}?",
+)
 
 
-def _draft(world: World, dialogue: Dialogue, line: Storyline, rng: random.Random) -> QueryDraft:
-    cause, change = world.get(line.cause), world.get(line.change)
-    person = world.person(line.subject)
-    subj, obj, pos = person.pronouns
-    values = {"who": who(world, person), "Subj": subj.capitalize(), "obj": obj, "pos": pos, "Pos": pos.capitalize()}
-    for role, key in (("place", "city"), ("org", "org")):
-        for event in (change, cause):
-            if role in event.args:
-                values.setdefault(key, world.name_of(event.args[role]))
-    other_causes = [s.cause for s in world.storylines if s.id != line.id]
+def _descendants(world: World, event_id: str) -> set[str]:
+    found: set[str] = set()
+    todo = [event_id]
+    while todo:
+        for effect in world.effects_of(todo.pop()):
+            if effect not in found:
+                found.add(effect)
+                todo.append(effect)
+    return found
+
+
+def _ancestors(world: World, event_id: str) -> set[str]:
+    found: set[str] = set()
+    todo = [event_id]
+    while todo:
+        for cause in world.causes_of(todo.pop()):
+            if cause not in found:
+                found.add(cause)
+                todo.append(cause)
+    return found
+
+
+def _why(world: World, dialogue: Dialogue, change: Event, rng: random.Random) -> QueryDraft:
+    causes = world.causes_of(change.id)
+    (cause_id,) = causes
+    cause: Event = world.get(cause_id)
+    line = next(s for s in world.storylines if s.change == change.id)
+    new = world.get(line.new_fact) if line.new_fact else None
+    effect_ids = [change.id] + ([new.id] if new is not None else [])
+    related = _ancestors(world, change.id) | _descendants(world, change.id) | {change.id}
+    other_causes = [s.cause for s in world.storylines if s.cause and s.cause not in related]
     return QueryDraft(
         skill="causal",
-        text=rng.choice(QUESTIONS[line.predicate]).format(**values),
-        answer=ANSWERS[cause.kind].format(**values),
+        text=rng.choice(WHY[change.kind]).format(**fields(world, change.subject, change, new)),
+        answer=SENTENCE[cause.kind].format(**fields(world, cause.subject, cause)),
         answers=[cause.id],
         query_time=ask_time(dialogue, [cause.id, change.id], rng),
-        negatives=[("effect_for_cause", [change.id, line.new_fact]), ("other_cause", other_causes)],
-        about={"effect": change.id, "cause": cause.id},
+        negatives=[("effect_for_cause", effect_ids), ("other_cause", other_causes)],
+        about={"ask": "cause", "effect": change.id, "cause": cause.id},
+    )
+
+
+def _effects(world: World, dialogue: Dialogue, cause: Event, rng: random.Random) -> QueryDraft:
+    effects: list[Event] = [world.get(e) for e in world.effects_of(cause.id)]
+    related = _ancestors(world, cause.id) | _descendants(world, cause.id) | {cause.id}
+    other_effects = [s.change for s in world.storylines if s.cause and s.change not in related]
+    answer = " ".join(SENTENCE[e.kind].format(**fields(world, e.subject, e)) for e in effects)
+    return QueryDraft(
+        skill="causal",
+        text=rng.choice(EFFECTS).format(cause=CAUSE_NP[cause.kind].format(**fields(world, cause.subject, cause))),
+        answer=answer,
+        answers=[e.id for e in effects],
+        query_time=ask_time(dialogue, [cause.id, *(e.id for e in effects)], rng),
+        negatives=[("cause_for_effect", [cause.id]), ("other_effect", other_effects)],
+        about={"ask": "effects", "cause": cause.id},
     )
 
 
 def write(world: World, dialogue: Dialogue, n: int, rng: random.Random) -> list[QueryDraft]:
-    if n > len(world.storylines):
-        raise ValueError(f"causal: {n} queries asked, the world has {len(world.storylines)} causal links")
-    return [_draft(world, dialogue, line, rng) for line in rng.sample(list(world.storylines), n)]
+    changes = [world.get(s.change) for s in world.storylines if s.cause is not None]
+    causes = sorted({s.cause for s in world.storylines if s.cause is not None})
+    groups = {
+        "why": [("why", e) for e in changes if e.kind in WHY],
+        "effects": [("effects", world.get(c)) for c in causes],
+    }
+    return [
+        _why(world, dialogue, event, rng) if form == "why" else _effects(world, dialogue, event, rng)
+        for form, event in interleave(groups, n, rng, "causal")
+    ]

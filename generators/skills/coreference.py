@@ -1,13 +1,13 @@
 """Coreference queries: a short conversation introduces someone, and the question names them only by pronoun
-("Where does she work now?"). The evidence is findable only by resolving the pronoun; the other people it could
-point at give the wrong-referent hard negatives."""
+("Where does she work now?", "What did she call the puppy?"). The evidence is findable only by resolving the
+pronoun; the other person of the same gender gives the `wrong_referent` hard negatives."""
 
 from __future__ import annotations
 
 import random
 from datetime import timedelta
 
-from generators.skills.base import QueryDraft, ask_time, value_name
+from generators.skills.base import QueryDraft, ask_time, interleave, value_name
 from generators.world import Person, World
 from schemas import ContextTurn, Dialogue
 
@@ -20,6 +20,8 @@ CONTEXTS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
         ("owner", "Yes, {name} called me on Sunday. {Subj} sounds happy."),
     ),
     (("owner", "My {rel} {name} says hi, by the way."), ("listener", "Aw, say hi back to {obj}!")),
+    (("listener", "Is your {rel} {name} coming to the party?"), ("owner", "I think so, {subj} said {subj}'d try.")),
+    (("owner", "I ran into my {rel} {name} at the market."), ("listener", "Oh, how's {subj} been?")),
 )
 
 QUESTIONS = {
@@ -27,15 +29,30 @@ QUESTIONS = {
         "Where does {subj} work now?",
         "Which company is {subj} with these days?",
         "Remind me, where is {subj} working at the moment?",
+        "Who does {subj} work for these days?",
+        "What company did {subj} end up at?",
     ),
     ("lives_in", "now"): (
         "Which city does {subj} live in?",
         "Where does {subj} live again?",
         "Remind me, where is {subj} based?",
+        "What city is {subj} in these days?",
+        "Where is {subj} living now?",
     ),
     ("works_at", "before"): (
         "Where did {subj} work before {pos} current job?",
         "Which company was {subj} at before switching jobs?",
+        "Who did {subj} work for before the new job?",
+    ),
+    ("lives_in", "before"): (
+        "Where did {subj} live before the move?",
+        "Which city did {subj} move away from?",
+        "Where was {subj} living before {subj} moved?",
+    ),
+    ("owns", "now"): (
+        "What's the name of {pos} new pet?",
+        "What did {subj} call the {kind}?",
+        "Remind me, what's {pos} {kind} called?",
     ),
 }
 
@@ -44,19 +61,18 @@ def _context(world: World, person: Person, rng: random.Random) -> list[ContextTu
     owner = world.person(person.of or world.speakers[0])
     listener = world.person(next(s for s in world.speakers if s != owner.id))
     subj, obj, _ = person.pronouns
-    values = {
-        "rel": person.relation,
-        "name": person.name,
-        "Name": person.name,
-        "subj": subj,
-        "Subj": subj.capitalize(),
-        "obj": obj,
-    }
+    values = {"rel": person.relation, "name": person.name, "Name": person.name, "subj": subj}
+    values |= {"Subj": subj.capitalize(), "obj": obj}
     turns = rng.choice(CONTEXTS)
     return [
         ContextTurn(speaker=(owner if role == "owner" else listener).name, text=text.format(**values))
         for role, text in turns
     ]
+
+
+def rivals(world: World, person: Person) -> list[Person]:
+    """The other mentioned people a pronoun for `person` could point at."""
+    return [p for p in world.mentioned() if p.id != person.id and p.pronouns == person.pronouns]
 
 
 def _draft(
@@ -66,33 +82,39 @@ def _draft(
     asked = ask_time(dialogue, [f.id for f in facts], rng, at_end=True)
     current = next(f for f in facts if f.valid_at(asked.date()))
     fact = current if when == "now" else next(f for f in facts if f.id != current.id)
-    others = [p.id for p in world.mentioned() if p.id != person.id and p.pronouns == person.pronouns]
-    negatives = [("wrong_referent", [f.id for p in others for f in world.facts_of(p, predicate)])]
+    wrong = [f.id for p in rivals(world, person) for f in world.facts_of(p.id, predicate)]
+    wrong = wrong or [f.id for p in rivals(world, person) for f in world.facts_of(p.id)]
+    negatives = [("wrong_referent", wrong)]
     changed = [f.id for f in facts if f.id != fact.id]
     if changed:
         negatives.append(("superseded" if when == "now" else "other_time", changed))
-    other_predicate = "lives_in" if predicate == "works_at" else "works_at"
-    negatives.append(("other_attribute", [f.id for f in world.facts_of(person.id, other_predicate)]))
+    others = [f.id for f in world.facts_of(person.id) if f.predicate != predicate]
+    negatives.append(("other_attribute", others))
     subj, _, pos = person.pronouns
     at = asked.date() if when == "now" else fact.valid_to - timedelta(days=1)
+    thing = world.get(fact.object) if predicate == "owns" else None
     return QueryDraft(
         skill="coreference",
-        text=rng.choice(QUESTIONS[(predicate, when)]).format(subj=subj, pos=pos),
+        text=rng.choice(QUESTIONS[(predicate, when)]).format(subj=subj, pos=pos, kind=getattr(thing, "kind", "")),
         answer=value_name(world, fact.id),
         answers=[fact.id],
         query_time=asked,
         negatives=negatives,
         context=_context(world, person, rng),
-        about={"subject": person.id, "predicate": predicate, "at": at.isoformat()},
+        about={"ask": "state", "subject": person.id, "predicate": predicate, "at": at.isoformat()},
     )
 
 
 def write(world: World, dialogue: Dialogue, n: int, rng: random.Random) -> list[QueryDraft]:
-    options = []
+    groups: dict[str, list[tuple[Person, str, str]]] = {}
     for person in world.mentioned():
-        options += [(person, "works_at", "now"), (person, "lives_in", "now")]
-        if len(world.facts_of(person.id, "works_at")) > 1:
-            options.append((person, "works_at", "before"))
-    if n > len(options):
-        raise ValueError(f"coreference: {n} queries asked, the world has {len(options)} people facts to ask about")
-    return [_draft(world, dialogue, p, pred, when, rng) for p, pred, when in rng.sample(options, n)]
+        if not rivals(world, person):
+            continue
+        for predicate in ("works_at", "lives_in"):
+            if world.facts_of(person.id, predicate):
+                groups.setdefault(f"{predicate} now", []).append((person, predicate, "now"))
+            if len(world.facts_of(person.id, predicate)) > 1:
+                groups.setdefault(f"{predicate} before", []).append((person, predicate, "before"))
+        if any(world.get(f.object).pet for f in world.facts_of(person.id, "owns")):
+            groups.setdefault("pet", []).append((person, "owns", "now"))
+    return [_draft(world, dialogue, p, pred, when, rng) for p, pred, when in interleave(groups, n, rng, "coreference")]

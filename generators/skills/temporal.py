@@ -1,7 +1,10 @@
-"""Temporal queries: the state of a changing fact at a time ("Where did Anna live in March 2023?").
+"""Temporal queries, in four forms, each with the gold computed from fact validity intervals and event dates:
 
-The evidence is the turn stating the fact valid at that time; the turn stating the fact that replaced it (or the
-one it replaced) is the hard negative.
+- state at a time: "Where did Anna live in March 2023?" (the fact valid that month);
+- before/after: "Where did Anna live before moving to Porto?" (the fact the move ended);
+- when: "When did Anna move to Porto?" (the event; its turn says "two weeks ago", resolved against the session
+  date, and the answer is that resolution);
+- duration: "How long did Anna work at Acme?" (the fact that started "in 2019" and the event that ended it).
 """
 
 from __future__ import annotations
@@ -9,10 +12,23 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from generators.realize import timephrase
 from generators.realize.timephrase import month_phrase
-from generators.skills.base import QueryDraft, ask_time, same_predicate_others, value_name
-from generators.world import Person, Storyline, World
+from generators.skills.base import (
+    QueryDraft,
+    ask_time,
+    fields,
+    interleave,
+    same_predicate_others,
+    turns_expressing,
+    value_name,
+    who,
+)
+from generators.skills.events import WHEN
+from generators.world import Event, Fact, Storyline, World
 from schemas import Dialogue
+
+__all__ = ["who", "write"]
 
 AT_MONTH = {
     "lives_in": (
@@ -40,13 +56,22 @@ NOW = {
         "Who employs {who} at the moment?",
     ),
 }
-
-
-def who(world: World, person: Person) -> str:
-    """How a question names a person: a speaker by name, anyone else as "Anna's sister Lena"."""
-    if person.speaker or person.of is None:
-        return person.name
-    return f"{world.person(person.of).name}'s {person.relation} {person.name}"
+BEFORE = {
+    "lives_in": (
+        "Where did {who} live before moving to {city}?",
+        "Which city was {who} in before the move to {city}?",
+        "Before {who} moved to {city}, where did {subj} live?",
+    ),
+    "works_at": (
+        "Where did {who} work before joining {org}?",
+        "Which company was {who} at before starting at {org}?",
+        "Before {org}, who did {who} work for?",
+    ),
+}
+DURATION = {
+    "lives_in": ("How long did {who} live in {city}?", "For how long was {who} based in {city}?"),
+    "works_at": ("How long did {who} work at {org}?", "How long was {who} with {org}?"),
+}
 
 
 def _month_before(day: date) -> date:
@@ -57,25 +82,26 @@ def _month_after(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _draft(world: World, dialogue: Dialogue, line: Storyline, before: bool, rng: random.Random) -> QueryDraft:
+def _others(world: World, line: Storyline) -> tuple[str, list[str]]:
+    return "other_person", same_predicate_others(world, line.subject, line.predicate, [p.id for p in world.people])
+
+
+def _at_month(world: World, dialogue: Dialogue, line: Storyline, before: bool, rng: random.Random) -> QueryDraft:
     old, new, change = world.get(line.old_fact), world.get(line.new_fact), world.get(line.change)
-    person = world.person(line.subject)
+    values = fields(world, line.subject)
     asked = ask_time(dialogue, [old.id, new.id], rng)
-    others = ("other_subject", same_predicate_others(world, person.id, line.predicate, [p.id for p in world.people]))
     if before:
         month = _month_before(old.valid_to)
-        text = rng.choice(AT_MONTH[line.predicate]).format(
-            who=who(world, person), month=month_phrase(month, asked, rng)
-        )
-        fact, negatives, at = old, [("other_time", [new.id]), others], month
+        text = rng.choice(AT_MONTH[line.predicate]).format(**values, month=month_phrase(month, asked, rng))
+        fact, negatives, at = old, [("other_time", [new.id]), _others(world, line)], month
     else:
         month = _month_after(change.date)
-        fact, negatives = new, [("superseded", [old.id]), others]
+        fact, negatives = new, [("superseded", [old.id]), _others(world, line)]
         if _month_after(month) <= asked.date():
             phrase = month_phrase(month, asked, rng)
-            text, at = rng.choice(AT_MONTH[line.predicate]).format(who=who(world, person), month=phrase), month
+            text, at = rng.choice(AT_MONTH[line.predicate]).format(**values, month=phrase), month
         else:
-            text, at = rng.choice(NOW[line.predicate]).format(who=who(world, person)), asked.date()
+            text, at = rng.choice(NOW[line.predicate]).format(**values), asked.date()
     if not fact.valid_at(at):
         raise AssertionError(f"temporal query about {fact.id} asks at {at}, outside its validity")
     return QueryDraft(
@@ -85,12 +111,114 @@ def _draft(world: World, dialogue: Dialogue, line: Storyline, before: bool, rng:
         answers=[fact.id],
         query_time=asked,
         negatives=negatives,
-        about={"subject": person.id, "predicate": line.predicate, "at": at.isoformat()},
+        about={"ask": "state", "subject": line.subject, "predicate": line.predicate, "at": at.isoformat()},
     )
 
 
+def _before_change(world: World, dialogue: Dialogue, line: Storyline, rng: random.Random) -> QueryDraft:
+    old, new = world.get(line.old_fact), world.get(line.new_fact)
+    at = old.valid_to - timedelta(days=1)
+    return QueryDraft(
+        skill="temporal",
+        text=rng.choice(BEFORE[line.predicate]).format(**fields(world, line.subject, new)),
+        answer=value_name(world, old.id),
+        answers=[old.id],
+        query_time=ask_time(dialogue, [old.id, new.id], rng),
+        negatives=[("other_time", [new.id]), _others(world, line)],
+        about={"ask": "state", "subject": line.subject, "predicate": line.predicate, "at": at.isoformat()},
+    )
+
+
+def resolution(dialogue: Dialogue, event: Event) -> dict[str, str]:
+    """How the first turn telling `event` dates it: the phrase, the session date-time, the days it means."""
+    for said, turn in turns_expressing(dialogue, [event.id]):
+        found = timephrase.find(turn.text)
+        if len(found) == 1:
+            first, last = timephrase.resolve(found[0], said)
+            if not first <= event.date <= last:
+                raise AssertionError(f"turn {turn.turn_id} dates {event.id} ({event.date}) as {found[0]!r}")
+            return {
+                "turn": turn.turn_id,
+                "phrase": found[0],
+                "said": said.isoformat(),
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+            }
+    raise ValueError(f"no turn of {dialogue.dialogue_id} dates {event.id} with a time phrase")
+
+
+def _span_answer(first: date, last: date) -> str:
+    if first == last:
+        return f"On {first:%B} {first.day}, {first.year}."
+    if first.day == 1 and (last + timedelta(days=1)).day == 1 and first.month == last.month:
+        return f"In {first:%B %Y}."
+    return f"Between {first:%B} {first.day} and {last:%B} {last.day}, {last.year}."
+
+
+def _when(world: World, dialogue: Dialogue, event: Event, rng: random.Random) -> QueryDraft:
+    resolved = resolution(dialogue, event)
+    first, last = date.fromisoformat(resolved["first"]), date.fromisoformat(resolved["last"])
+    same_subject = [e.id for e in world.events_of(event.subject) if e.id != event.id]
+    same_kind = [e.id for e in world.events if e.kind == event.kind and e.subject != event.subject]
+    return QueryDraft(
+        skill="temporal",
+        text=rng.choice(WHEN[event.kind]).format(**fields(world, event.subject, event)),
+        answer=_span_answer(first, last),
+        answers=[event.id],
+        query_time=ask_time(dialogue, [event.id], rng),
+        negatives=[("other_event", same_subject), ("other_person", same_kind)],
+        about={"ask": "when", "event": event.id, **resolved},
+    )
+
+
+def ender(world: World, line: Storyline) -> Event:
+    """The event that ended the storyline's old fact: the cause when it ended it (layoffs), else the change."""
+    old: Fact = world.get(line.old_fact)
+    cause = world.get(line.cause) if line.cause else None
+    return cause if cause is not None and cause.date == old.valid_to else world.get(line.change)
+
+
+def _duration(world: World, dialogue: Dialogue, line: Storyline, rng: random.Random) -> QueryDraft:
+    old, new = world.get(line.old_fact), world.get(line.new_fact)
+    end = ender(world, line)
+    events = [e for e in (line.cause, line.change) if e != end.id]
+    attributes = [f.id for f in world.facts_of(line.subject) if f.predicate != line.predicate]
+    return QueryDraft(
+        skill="temporal",
+        text=rng.choice(DURATION[line.predicate]).format(**fields(world, line.subject, old)),
+        answer=f"From {old.valid_from.year} until {old.valid_to:%B %Y}.",
+        answers=[old.id, end.id],
+        query_time=ask_time(dialogue, [old.id, end.id], rng),
+        negatives=[
+            ("other_time", [new.id]),
+            ("other_event", events),
+            _others(world, line),
+            ("other_attribute", attributes),
+        ],
+        about={"ask": "duration", "fact": old.id},
+    )
+
+
+def _states_year(dialogue: Dialogue, fact: Fact) -> bool:
+    return any(str(fact.valid_from.year) in t.text for _, t in turns_expressing(dialogue, [fact.id]))
+
+
 def write(world: World, dialogue: Dialogue, n: int, rng: random.Random) -> list[QueryDraft]:
-    options = [(line, before) for line in world.storylines for before in (True, False)]
-    if n > len(options):
-        raise ValueError(f"temporal: {n} queries asked, the world has {len(options)} time-bound states")
-    return [_draft(world, dialogue, line, before, rng) for line, before in rng.sample(options, n)]
+    changes = [s for s in world.storylines if s.predicate in ("lives_in", "works_at")]
+    groups = {
+        "at_month": [("at_month", s, before) for s in changes for before in (True, False)],
+        "before": [("before", s, None) for s in changes],
+        "when": [("when", e, None) for e in world.events if e.kind in WHEN],
+        "duration": [("duration", s, None) for s in changes if _states_year(dialogue, world.get(s.old_fact))],
+    }
+    drafts = []
+    for form, item, before in interleave(groups, n, rng, "temporal"):
+        if form == "at_month":
+            drafts.append(_at_month(world, dialogue, item, before, rng))
+        elif form == "before":
+            drafts.append(_before_change(world, dialogue, item, rng))
+        elif form == "when":
+            drafts.append(_when(world, dialogue, item, rng))
+        else:
+            drafts.append(_duration(world, dialogue, item, rng))
+    return drafts

@@ -1,4 +1,4 @@
-"""Shared helpers for the generators tests."""
+"""Shared helpers for the generators tests: configs, and the gold of a query recomputed from the world's JSON."""
 
 from __future__ import annotations
 
@@ -6,21 +6,53 @@ from schemas import BuildConfig, GeneratedDialogue
 
 
 def make_config(**generate) -> BuildConfig:
-    return BuildConfig.model_validate({"seed": 13, "generate": generate})
+    """The test config: seed 13, the given `generate` settings, BM25 as the only retriever (no model to load)."""
+    return BuildConfig.model_validate({"seed": 13, "generate": generate, "candidates": {"retrievers": ["bm25"]}})
+
+
+def _valid(fact: dict, at: str) -> bool:
+    return fact["valid_from"] <= at and (fact["valid_to"] is None or at < fact["valid_to"])
 
 
 def answering_ids(generated: GeneratedDialogue, query_id: str) -> set[str]:
     """What answers a query, recomputed from the world (not from the plan's `answers`)."""
     world = generated.world
     about = world["query_plans"][query_id]["about"]
-    if "effect" in about:
+    ask = about["ask"]
+    facts = {f["id"]: f for f in world["facts"]}
+    events = {e["id"]: e for e in world["events"]}
+
+    def state(subject: str, predicate: str, at: str) -> set[str]:
+        return {
+            f["id"] for f in facts.values() if (f["subject"], f["predicate"]) == (subject, predicate) and _valid(f, at)
+        }
+
+    if ask == "state":
+        return state(about["subject"], about["predicate"], about["at"])
+    if ask == "when":
+        return {about["event"]}
+    if ask == "cause":
         return {link["cause"] for link in world["links"] if link["effect"] == about["effect"]}
-    at = about["at"]
-    return {
-        f["id"]
-        for f in world["facts"]
-        if f["subject"] == about["subject"]
-        and f["predicate"] == about["predicate"]
-        and f["valid_from"] <= at
-        and (f["valid_to"] is None or at < f["valid_to"])
-    }
+    if ask == "effects":
+        return {link["effect"] for link in world["links"] if link["cause"] == about["cause"]}
+    if ask == "duration":
+        fact = facts[about["fact"]]
+        lines = [s for s in world["storylines"] if s["old_fact"] == fact["id"]]
+        enders = {e for s in lines for e in (s["change"], s["cause"]) if e}
+        return {fact["id"]} | {e for e in enders if events[e]["date"] == fact["valid_to"]}
+    if ask == "office":
+        jobs = {f["id"] for f in facts.values() if f["subject"] == about["subject"] and f["object"] == about["org"]}
+        return jobs | {f["id"] for f in facts.values() if f["subject"] == about["org"] and f["predicate"] == "based_in"}
+    if ask == "state_at_event":
+        event = events[about["event"]]
+        return {event["id"]} | state(about["subject"], about["predicate"], event["date"])
+    if ask == "ended":
+        return {s["change"] for s in world["storylines"] if s["old_fact"] == about["fact"] and not s["new_fact"]}
+    if ask == "none":
+        return set()
+    raise AssertionError(f"unknown ask {ask!r} in the plan of {query_id}")
+
+
+def expressed(generated: GeneratedDialogue) -> dict[str, set[str]]:
+    """Turn id -> the scenario ids it expresses."""
+    return {t.turn_id: set(t.expresses) for s in generated.dialogue.sessions for t in s.turns}

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 import generators
-from schemas import GeneratedDialogue
+from generators.skills import WRITERS, get_writer
+from schemas import SKILLS, GeneratedDialogue
 from tests.generators.helpers import answering_ids, make_config
 
 
@@ -52,9 +53,9 @@ def test_every_skill_gets_its_queries(sessions, per_skill):
 
 
 def test_unknown_skill_raises_naming_it():
-    config = make_config(skills=["temporal", "multi_hop"])
-    with pytest.raises(ValueError, match="multi_hop"):
-        generators.generate_dialogue(config, 0)
+    with pytest.raises(ValueError, match="bogus"):
+        get_writer("bogus")
+    assert set(WRITERS) == set(SKILLS)
 
 
 def test_sessions_dated_turns_alternate(dialogues):
@@ -86,20 +87,22 @@ def test_evidence_turns_express_the_answer(dialogues):
         turns = {t.turn_id: (s.date_time, t) for s in g.dialogue.sessions for t in s.turns}
         for q in g.queries:
             needed = answering_ids(g, q.query_id)
-            assert needed, q
-            assert q.evidence
+            assert needed == set(g.world["query_plans"][q.query_id]["answers"]), q
+            assert bool(q.evidence) == (q.skill != "unanswerable")
+            expressed = {i for turn_id in q.evidence for i in turns[turn_id][1].expresses}
+            assert needed <= expressed, q  # every answering fact/event is in the evidence
             for turn_id in q.evidence:
                 said, turn = turns[turn_id]
                 assert needed & set(turn.expresses), (q, turn)
                 assert said <= q.query_time
 
 
-def test_temporal_asks_about_a_changed_fact(dialogues):
+def test_temporal_state_asks_about_a_changed_fact(dialogues):
     seen = 0
     for g in dialogues:
         facts = {f["id"]: f for f in g.world["facts"]}
         for q in g.queries:
-            if q.skill != "temporal":
+            if q.skill != "temporal" or g.world["query_plans"][q.query_id]["about"]["ask"] != "state":
                 continue
             seen += 1
             (answer,) = g.world["query_plans"][q.query_id]["answers"]
@@ -109,7 +112,7 @@ def test_temporal_asks_about_a_changed_fact(dialogues):
             ]
             assert len(rivals) == 2  # the asked fact and the one that replaced it (or that it replaced)
             assert q.answer in {e["name"] for e in g.world["places"] + g.world["orgs"]}
-    assert seen == 2 * len(dialogues)
+    assert seen >= 3
 
 
 def test_same_bytes_in_another_process():
@@ -118,7 +121,7 @@ def test_same_bytes_in_another_process():
         "from schemas import BuildConfig\n"
         "c = BuildConfig()\n"
         "g = generators.generate_dialogue(c, 5)\n"
-        "text = g.to_json() + ''.join(e.to_json() for e in generators.build_candidates(g, c))\n"
+        "text = g.to_json()\n"
         "print(hashlib.sha256(text.encode()).hexdigest())"
     )
     digests = {

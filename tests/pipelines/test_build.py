@@ -39,7 +39,7 @@ def test_dataset_has_splits_skills_and_columns(tiny_run):
             assert seen.setdefault(dialogue_id, name) == name, f"{dialogue_id} in two splits"
     for row in ds["train"]:
         DatasetRow.model_validate(row)
-        assert any(c["gold"] == 1 for c in row["candidates"])
+        assert any(c["gold"] == 1 for c in row["candidates"]) == (row["skill"] != "unanswerable")
         assert all(0.0 <= c["label"] <= 1.0 and 0 <= c["tier"] <= 4 for c in row["candidates"])
     assert body["counts"]["queries"] == sum(len(s) for s in ds.values())
 
