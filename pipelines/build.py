@@ -9,6 +9,7 @@ re-run with the same config recomputes nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 import time
@@ -29,6 +30,9 @@ from pipelines.rows import to_row
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits
 from pipelines.stages import run_stage, stage_key
+from providers.base import ProviderError
+from providers.limits import limited
+from providers.registry import MissingKeyError, check_keys, make_provider
 from schemas import (
     BuildConfig,
     ConfigError,
@@ -42,6 +46,27 @@ from schemas import (
 )
 
 
+def generate(config: BuildConfig, bounds: tuple[int, int], failed: list[Failure]) -> list[GeneratedDialogue]:
+    """One generate shard: dialogues `bounds[0]`..`bounds[1] - 1`, by the template or through a model."""
+    if config.generate.realizer == "template":
+        return [generators.generate_dialogue(config, k) for k in range(*bounds)]
+    name = config.generate.realizer_provider
+    provider = limited(make_provider(name, config.providers[name]), config.providers[name].max_concurrency)
+
+    async def one(k: int) -> GeneratedDialogue | None:
+        try:
+            return await generators.generate_dialogue_llm(config, k, provider)
+        except generators.RealizationError as exc:
+            failed.append(Failure(stage="generate", item=f"dlg-{k:05d}", error=str(exc), raw=exc.raw,
+                                  attempts=exc.attempts))  # fmt: skip
+            return None
+
+    async def shard() -> list[GeneratedDialogue | None]:
+        return await asyncio.gather(*(one(k) for k in range(*bounds)))
+
+    return [g for g in asyncio.run(shard()) if g is not None]
+
+
 def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[str, Any]:
     """Run every stage into `run_dir`; return the manifest body."""
     started = time.perf_counter()
@@ -52,6 +77,9 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
 
     keys: dict[str, str] = {}
     keys["generate"] = stage_key("generate", config.section_hash("generate"))
+    if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
+        used = config.providers[config.generate.realizer_provider]
+        keys["generate"] = stage_key(keys["generate"], used.model_dump_json(include={"kind", "model", "base_url"}))
     keys["candidates"] = stage_key(keys["generate"], config.section_hash("candidates"))
     # teacher weights only matter when judgments are pooled: changing one re-aggregates, never re-judges
     weights = json.dumps({t.name: t.weight for t in config.judge.teachers}, sort_keys=True)
@@ -63,11 +91,7 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
         return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)
 
-    generated, gen_stats = run(
-        "generate",
-        GeneratedDialogue,
-        lambda i, failed: [generators.generate_dialogue(config, k) for k in range(*bounds[i])],
-    )
+    generated, gen_stats = run("generate", GeneratedDialogue, lambda i, failed: generate(config, bounds[i], failed))
     queries = [q for shard in generated for g in shard for q in g.queries]
     duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
 
@@ -147,11 +171,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     run_dir = Path(args.out) if args.out else Path("runs") / config.name
+    try:
+        check_keys(config.providers)  # a configured provider without its key fails before any work starts
+    except MissingKeyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     datasets.disable_progress_bars()  # one bar per stage is ours; library bars would interleave with it
     transformers.utils.logging.disable_progress_bar()
     try:
         body = build(config, run_dir, quiet=args.quiet)
-    except ShardError as exc:
+    except (ShardError, ProviderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     counts = body["counts"]

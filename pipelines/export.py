@@ -38,10 +38,13 @@ FEATURES = Features(
 
 
 def to_dataset_dict(splits: dict[str, list[DatasetRow]]) -> DatasetDict:
+    """The non-empty splits (`datasets` cannot load back an empty split it saved; a build of fewer than three
+    dialogues has some)."""
     return DatasetDict(
         {
-            name: Dataset.from_list([r.model_dump(mode="json") for r in splits.get(name, [])], features=FEATURES)
+            name: Dataset.from_list([r.model_dump(mode="json") for r in splits[name]], features=FEATURES)
             for name in SPLITS
+            if splits.get(name)
         }
     )
 
