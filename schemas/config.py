@@ -38,22 +38,33 @@ class GenerateConfig(_Section):
 class ProviderConfig(_Section):
     """One model endpoint. The API key is read from the environment variable `api_key_env`, never from here."""
 
-    kind: Literal["openai", "anthropic", "openai_compatible"]
-    model: str = Field(min_length=1)
+    kind: Literal["openai", "anthropic", "openai_compatible", "transformers", "offline"]
+    model: str = Field(min_length=1, description="model id; a local path for transformers; any label for offline")
     base_url: str | None = None
     api_key_env: str | None = Field(
         default=None,
         pattern=r"^[A-Z_][A-Z0-9_]*$",
         description="name of the environment variable holding the key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)",
     )
-    max_concurrency: int = Field(default=8, ge=1)
+    max_concurrency: int = Field(default=8, ge=1, description="calls in flight at most (cut on 429, grown back)")
+    requests_per_minute: int | None = Field(default=None, ge=1)
+    tokens_per_minute: int | None = Field(default=None, ge=1)
     timeout_s: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=3, ge=0)
+    max_retries: int = Field(default=4, ge=0, description="retries of a transient error (429, 5xx, timeout)")
+    output_retries: int = Field(default=2, ge=0, description="retries of an answer that does not fit the schema")
+    price_input_per_mtok: float | None = Field(default=None, ge=0, description="USD; default from the price table")
+    price_output_per_mtok: float | None = Field(default=None, ge=0, description="USD; default from the price table")
+    device: str | None = Field(default=None, description="transformers: cpu, cuda, cuda:1 (default: cuda if any)")
+    execution: Literal["online", "batch"] = Field(
+        default="online", description="batch: OpenAI Batch / Anthropic Message Batches, collected on a later run"
+    )
 
     @model_validator(mode="after")
     def _needs_url(self) -> ProviderConfig:
         if self.kind == "openai_compatible" and not self.base_url:
             raise ValueError("an openai_compatible provider needs base_url")
+        if self.execution == "batch" and self.kind not in ("openai", "anthropic"):
+            raise ValueError(f"execution = 'batch' needs kind openai or anthropic, not {self.kind!r}")
         return self
 
 
@@ -127,6 +138,7 @@ class BuildConfig(_Section):
     split: SplitConfig = Field(default_factory=SplitConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
     providers: dict[str, ProviderConfig] = Field(default_factory=dict)
+    max_cost_usd: float | None = Field(default=None, gt=0, description="stop cleanly (resumable) past this spend")
 
     @model_validator(mode="after")
     def _providers_exist(self) -> BuildConfig:
