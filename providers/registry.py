@@ -39,7 +39,8 @@ def check_keys(providers: dict[str, ProviderConfig]) -> None:
 
 def make_provider(name: str, config: ProviderConfig, *, http_client: httpx2.AsyncClient | None = None) -> Provider:
     key = api_key(name, config)
-    common = {"timeout": config.timeout_s, "max_retries": config.max_retries, "http_client": http_client}
+    # the SDKs do not retry: providers.client does, so it can slow down on 429 and count every try
+    common = {"timeout": config.timeout_s, "max_retries": 0, "http_client": http_client}
     if config.kind == "anthropic":
         client = anthropic.AsyncAnthropic(api_key=key, base_url=config.base_url, **common)
         return AnthropicChat(name=name, model=config.model, client=client)
