@@ -14,6 +14,7 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from pipelines.rows import to_row
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits
 from pipelines.stages import run_stage, stage_key
-from providers.base import ProviderError
+from providers.base import Provider, ProviderError
 from providers.limits import limited
 from providers.registry import MissingKeyError, check_keys, make_provider
 from schemas import (
@@ -46,12 +47,26 @@ from schemas import (
 )
 
 
+def model_identity(config: BuildConfig, names: list[str]) -> str:
+    """What makes the named providers' answers what they are (not their keys, limits or prices)."""
+    used = {n: config.providers[n].model_dump(mode="json", include={"kind", "model", "base_url"}) for n in names}
+    return json.dumps(used, sort_keys=True)
+
+
+def opener(config: BuildConfig) -> Callable[[str], Provider]:
+    """Opens a configured provider by name; each event loop (a shard's stage) opens its own."""
+
+    def open_provider(name: str) -> Provider:
+        return limited(make_provider(name, config.providers[name]), config.providers[name].max_concurrency)
+
+    return open_provider
+
+
 def generate(config: BuildConfig, bounds: tuple[int, int], failed: list[Failure]) -> list[GeneratedDialogue]:
     """One generate shard: dialogues `bounds[0]`..`bounds[1] - 1`, by the template or through a model."""
     if config.generate.realizer == "template":
         return [generators.generate_dialogue(config, k) for k in range(*bounds)]
-    name = config.generate.realizer_provider
-    provider = limited(make_provider(name, config.providers[name]), config.providers[name].max_concurrency)
+    provider = opener(config)(config.generate.realizer_provider)
 
     async def one(k: int) -> GeneratedDialogue | None:
         try:
@@ -75,17 +90,17 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
     sizes = [hi - lo for lo, hi in bounds]
 
+    kinds = {name: p.kind for name, p in config.providers.items()}
     keys: dict[str, str] = {}
     keys["generate"] = stage_key("generate", config.section_hash("generate"))
     if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
-        used = config.providers[config.generate.realizer_provider]
-        keys["generate"] = stage_key(keys["generate"], used.model_dump_json(include={"kind", "model", "base_url"}))
+        keys["generate"] = stage_key(keys["generate"], model_identity(config, [config.generate.realizer_provider]))
     keys["candidates"] = stage_key(keys["generate"], config.section_hash("candidates"))
     # teacher weights only matter when judgments are pooled: changing one re-aggregates, never re-judges
     weights = json.dumps({t.name: t.weight for t in config.judge.teachers}, sort_keys=True)
-    keys["judge"] = stage_key(
-        keys["candidates"], config.section_hash("judge", exclude={"teachers": {"__all__": {"weight"}}})
-    )
+    judge_models = model_identity(config, [t.provider for t in config.judge.teachers if t.provider])
+    judge_section = config.section_hash("judge", exclude={"teachers": {"__all__": {"weight"}}})
+    keys["judge"] = stage_key(keys["candidates"], judge_section, judge_models)
     keys["aggregate"] = stage_key(keys["judge"], config.section_hash("aggregate"), weights)
 
     def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
@@ -101,7 +116,11 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
 
     examples, cand_stats = run("candidates", Example, candidates)
     judgments, judge_stats = run(
-        "judge", Judgment, lambda i, failed: judges.judge(examples[i], config.judge, config.seed)
+        "judge",
+        Judgment,
+        lambda i, failed: judges.judge(
+            examples[i], config.judge, config.seed, open_provider=opener(config), provider_kinds=kinds, failed=failed
+        ),
     )
     labels, agg_stats = run(
         "aggregate",

@@ -82,10 +82,20 @@ class CandidatesConfig(_Section):
 
 class TeacherConfig(_Section):
     name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
-    kind: Literal["bm25", "embedding"]
-    model: str | None = Field(default=None, description="model path; None = the packaged all-MiniLM-L6-v2")
+    kind: Literal["bm25", "embedding", "llm"]
+    model: str | None = Field(default=None, description="embedding: model path; None = the packaged all-MiniLM-L6-v2")
+    provider: str | None = Field(default=None, description="llm: name of a [providers.NAME] entry")
+    method: Literal["auto", "logprobs", "verdict"] = Field(
+        default="auto", description="llm: A/B token log-probabilities, or a structured verdict with a confidence"
+    )
     weight: float = Field(default=1.0, gt=0)
     temperature: float = Field(default=1.0, gt=0, description="scale of score differences before the sigmoid")
+
+    @model_validator(mode="after")
+    def _llm_needs_provider(self) -> TeacherConfig:
+        if (self.kind == "llm") != (self.provider is not None):
+            raise ValueError(f"teacher {self.name}: `provider` is for (and required by) kind llm")
+        return self
 
 
 class JudgeConfig(_Section):
@@ -146,6 +156,11 @@ class BuildConfig(_Section):
             name = self.generate.realizer_provider
             if name not in self.providers:
                 raise ValueError(f"generate.realizer_provider {name!r} names no [providers.NAME] entry")
+        for teacher in self.judge.teachers:
+            if teacher.provider is not None and teacher.provider not in self.providers:
+                raise ValueError(
+                    f"teacher {teacher.name}: provider {teacher.provider!r} names no [providers.NAME] entry"
+                )
         return self
 
     def section_hash(self, *sections: str, exclude: dict[str, Any] | None = None) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
 from judges.pairing import Pair
 from judges.teachers.bm25 import bm25_scores
 from judges.teachers.embedding import embedding_scores
+from judges.teachers.llm import LLMPairwiseTeacher
 from judges.teachers.pointwise import PointwiseTeacher
-from schemas import Example, Judgment, TeacherConfig
+from providers.base import Provider
+from schemas import Example, Failure, Judgment, TeacherConfig
 
 
 class Teacher(Protocol):
@@ -21,17 +24,28 @@ class Teacher(Protocol):
 
     name: str
 
-    def judge(self, examples: list[Example], pairs: list[list[Pair]]) -> list[Judgment]: ...
+    def judge(self, examples: list[Example], pairs: list[list[Pair]], failed: list[Failure]) -> list[Judgment]: ...
 
 
-def make_teacher(cfg: TeacherConfig) -> Teacher:
+ProviderFactory = Callable[[str], Provider]
+
+
+def make_teacher(cfg: TeacherConfig, open_provider: ProviderFactory | None = None, provider_kind: str = "") -> Teacher:
+    """A teacher from its config. LLM teachers open their provider by name, inside their own event loop."""
     if cfg.kind == "bm25":
         return PointwiseTeacher(name=cfg.name, temperature=cfg.temperature, score=bm25_scores)
     if cfg.kind == "embedding":
         return PointwiseTeacher(
             name=cfg.name, temperature=cfg.temperature, score=partial(embedding_scores, model_path=cfg.model)
         )
+    if cfg.kind == "llm":
+        if open_provider is None:
+            raise ValueError(f"teacher {cfg.name!r}: an llm teacher needs providers")
+        method = cfg.method
+        if method == "auto":  # Anthropic gives no token log-probabilities
+            method = "verdict" if provider_kind == "anthropic" else "logprobs"
+        return LLMPairwiseTeacher(cfg.name, cfg.provider, method, open_provider)
     raise ValueError(f"teacher {cfg.name!r}: unknown kind {cfg.kind!r}")
 
 
-__all__ = ["PointwiseTeacher", "Teacher", "make_teacher"]
+__all__ = ["LLMPairwiseTeacher", "PointwiseTeacher", "ProviderFactory", "Teacher", "make_teacher"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from judges.pairing import Pair, pointwise_judgments
-from schemas import Example, Judgment
+from schemas import Example, Failure, Judgment
 
 Scorer = Callable[[list[Example]], list[np.ndarray]]
 
@@ -19,7 +19,9 @@ class PointwiseTeacher:
     temperature: float
     score: Scorer  # one score per candidate of each example, higher = more useful
 
-    def judge(self, examples: list[Example], pairs: list[list[Pair]]) -> list[Judgment]:
+    def judge(
+        self, examples: list[Example], pairs: list[list[Pair]], failed: list[Failure] | None = None
+    ) -> list[Judgment]:
         if len(pairs) != len(examples):
             raise ValueError(f"teacher {self.name!r}: pairs for {len(pairs)} examples, got {len(examples)} examples")
         scores = self.score(examples)

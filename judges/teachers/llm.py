@@ -1,0 +1,107 @@
+"""The LLM pairwise teacher: a model sees the query and two memories and says which helps more.
+
+The probability that the first memory is more useful comes from the model's A/B next-token log-probabilities
+where the provider gives them (`method = "logprobs"`), or else from a structured verdict with a confidence
+(`"verdict"`). Each ordered pair is its own call, so asking both orders measures and cancels position bias.
+An answer that stays unusable after the provider's retries is kept aside as a `Failure`; its pair is simply
+not judged by this teacher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from judges.pairing import Pair
+from providers.base import OutputError, Provider
+from schemas import DEFAULT_INSTRUCTION, Example, Failure, Judgment, render_memory, render_query
+
+SYSTEM = (
+    "You judge relevance for an assistant's long-term memory. Given a question (with the conversation so far and "
+    "the date it is asked) and two memories, decide which memory is more useful for answering the question. Mind "
+    "time (a memory can be out of date when the question is asked), cause and effect, and whom a pronoun refers to. "
+    "Answer with one letter: A or B."
+)
+
+
+class PairVerdict(BaseModel):
+    better: Literal["A", "B"]
+    confidence: float = Field(ge=0.5, le=1.0, description="how sure, from 0.5 (a guess) to 1.0 (certain)")
+
+
+def prompt(example: Example, first: str, second: str) -> list[dict[str, str]]:
+    by_id = {c.memory.memory_id: c.memory for c in example.candidates}
+    q = example.query
+    user = (
+        f"Instruction: {q.instruction or DEFAULT_INSTRUCTION}\n\n"
+        f"Question:\n{render_query(q.text, q.context, q.query_time)}\n\n"
+        f"Memory A: {render_memory(by_id[first])}\n"
+        f"Memory B: {render_memory(by_id[second])}\n\n"
+        "Which memory is more useful for answering the question, A or B?"
+    )
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def p_from_logprobs(top: dict[str, float]) -> float | None:
+    """P(A) from the first position's top log-probabilities (tokens like "A", " A", "a"); None if neither shows."""
+    mass = {"A": 0.0, "B": 0.0}
+    for token, logprob in top.items():
+        letter = token.strip().upper()
+        if letter in mass:
+            mass[letter] += math.exp(logprob)
+    total = mass["A"] + mass["B"]
+    return mass["A"] / total if total > 0 else None
+
+
+@dataclass
+class LLMPairwiseTeacher:
+    name: str
+    provider_name: str
+    method: Literal["logprobs", "verdict"]
+    open_provider: Callable[[str], Provider]
+
+    async def _one(self, provider: Provider, example: Example, pair: Pair) -> Judgment:
+        messages = prompt(example, *pair)
+        p: float | None = None
+        tokens = 0
+        raw = ""
+        if self.method == "logprobs":
+            result = await provider.chat(messages, max_tokens=1, top_logprobs=5)
+            tokens = result.input_tokens + result.output_tokens
+            top = (result.top_logprobs or [{}])[0]
+            raw = json.dumps(top, sort_keys=True)
+            p = p_from_logprobs(top)
+        if p is None:  # no logprobs, or neither letter among them: ask for a verdict
+            result = await provider.chat(messages, schema=PairVerdict, max_tokens=64)
+            tokens += result.input_tokens + result.output_tokens
+            verdict = result.parsed
+            raw = verdict.model_dump_json()
+            p = verdict.confidence if verdict.better == "A" else 1.0 - verdict.confidence
+        return Judgment(
+            teacher=self.name, query_id=example.query.query_id, first=pair[0], second=pair[1], p_first=p, raw=raw,
+            tokens=tokens,
+        )  # fmt: skip
+
+    async def _all(self, examples: list[Example], pairs: list[list[Pair]], failed: list[Failure]) -> list[Judgment]:
+        provider = self.open_provider(self.provider_name)
+        jobs = [(ex, pair) for ex, ex_pairs in zip(examples, pairs, strict=True) for pair in ex_pairs]
+        results = await asyncio.gather(*(self._one(provider, ex, pair) for ex, pair in jobs), return_exceptions=True)
+        out: list[Judgment] = []
+        for (ex, pair), result in zip(jobs, results, strict=True):
+            if isinstance(result, OutputError):
+                item = f"{ex.query.query_id}:{pair[0]}>{pair[1]}"
+                failed.append(Failure(stage="judge", item=f"{self.name}:{item}", error=str(result), raw=result.raw))
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                out.append(result)
+        return out
+
+    def judge(self, examples: list[Example], pairs: list[list[Pair]], failed: list[Failure]) -> list[Judgment]:
+        return asyncio.run(self._all(examples, pairs, failed))
