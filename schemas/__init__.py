@@ -25,11 +25,20 @@ from schemas.judgment import Judgment
 from schemas.label import SoftLabel
 from schemas.memory import Memory
 from schemas.query import SKILLS, ContextTurn, Query, Skill
-from schemas.render import DEFAULT_INSTRUCTION, render_memory, render_query
+from schemas.render import (
+    DEFAULT_INSTRUCTION,
+    QWEN3_RERANKER_PREFIX,
+    QWEN3_RERANKER_SUFFIX,
+    qwen3_reranker_pair,
+    render_memory,
+    render_query,
+)
 from schemas.version import SCHEMA_VERSION
 
 __all__ = [
     "DEFAULT_INSTRUCTION",
+    "QWEN3_RERANKER_PREFIX",
+    "QWEN3_RERANKER_SUFFIX",
     "SCHEMA_VERSION",
     "SKILLS",
     "AggregateConfig",
@@ -62,6 +71,7 @@ __all__ = [
     "Turn",
     "load_config",
     "origin_kind",
+    "qwen3_reranker_pair",
     "render_memory",
     "render_query",
 ]

@@ -32,3 +32,17 @@ def render_query(text: str, context: Sequence[ContextTurn] = (), query_time: dat
         parts.append(f"Asked on {_when(query_time)}.")
     parts.append(text)
     return "\n".join(parts)
+
+
+# The Qwen3-Reranker prompt, exactly as its model card writes it: the student (train/) and the local yes/no
+# teacher (judges/) both read pairs this way. The model's answer token after SUFFIX is "yes" or "no".
+QWEN3_RERANKER_PREFIX = (
+    "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct "
+    'provided. Note that the answer can only be "yes" or "no".<|im_end|>\n<|im_start|>user\n'
+)
+QWEN3_RERANKER_SUFFIX = "<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"
+
+
+def qwen3_reranker_pair(instruction: str, query: str, document: str) -> str:
+    """The user text between QWEN3_RERANKER_PREFIX and QWEN3_RERANKER_SUFFIX."""
+    return f"<Instruct>: {instruction}\n<Query>: {query}\n<Document>: {document}"

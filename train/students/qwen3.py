@@ -13,19 +13,13 @@ from typing import Any, ClassVar
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, BatchEncoding, PreTrainedModel, PreTrainedTokenizerBase
 
+from schemas import QWEN3_RERANKER_PREFIX, QWEN3_RERANKER_SUFFIX, qwen3_reranker_pair
 from train.data import Triple
 from train.students.base import Student
 
-PREFIX = (
-    "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct "
-    'provided. Note that the answer can only be "yes" or "no".<|im_end|>\n<|im_start|>user\n'
-)
-SUFFIX = "<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"
-
-
-def format_pair(instruction: str, query: str, document: str) -> str:
-    """The user text between PREFIX and SUFFIX."""
-    return f"<Instruct>: {instruction}\n<Query>: {query}\n<Document>: {document}"
+PREFIX = QWEN3_RERANKER_PREFIX
+SUFFIX = QWEN3_RERANKER_SUFFIX
+format_pair = qwen3_reranker_pair
 
 
 class Qwen3Student(Student):
