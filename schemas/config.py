@@ -82,8 +82,12 @@ class CandidatesConfig(_Section):
 
 class TeacherConfig(_Section):
     name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
-    kind: Literal["bm25", "embedding", "llm"]
-    model: str | None = Field(default=None, description="embedding: model path; None = the packaged all-MiniLM-L6-v2")
+    kind: Literal["scenario", "bm25", "embedding", "cross_encoder", "yes_no", "llm"]
+    model: str | None = Field(
+        default=None,
+        description="embedding: sentence-transformers dir (None = packaged all-MiniLM-L6-v2); cross_encoder: a "
+        "sequence-classification model dir; yes_no: a causal LM dir read in the Qwen3-Reranker format",
+    )
     provider: str | None = Field(default=None, description="llm: name of a [providers.NAME] entry")
     method: Literal["auto", "logprobs", "verdict"] = Field(
         default="auto", description="llm: A/B token log-probabilities, or a structured verdict with a confidence"
@@ -106,8 +110,14 @@ class JudgeConfig(_Section):
         ],
         min_length=1,
     )
-    pairing: Literal["all"] = "all"
+    pairing: Literal["all", "active"] = "all"
+    active_budget: float = Field(
+        default=0.35, gt=0, le=1, description="active: fraction of the all-pairs calls to spend per query"
+    )
     both_orders: bool = True
+    null_anchor: bool = Field(
+        default=True, description="compare every candidate with 'no memory' too, so labels are absolute"
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> JudgeConfig:
@@ -120,6 +130,14 @@ class JudgeConfig(_Section):
 class AggregateConfig(_Section):
     prior: float = Field(default=0.1, ge=0, description="strength of the Bradley-Terry prior (pseudo-ties)")
     max_iter: int = Field(default=200, ge=1)
+    weights: Literal["earned", "config"] = Field(
+        default="earned", description="earned: config weight x reliability measured on the calibration slice"
+    )
+    calibrator: Literal["platt", "isotonic"] = "platt"
+    calibration_fraction: float = Field(
+        default=0.2, gt=0, lt=1, description="share of the train dialogues that fits weights and the calibrator"
+    )
+    bootstrap: int = Field(default=20, ge=0, description="bootstrap resamples for label intervals (0: none)")
 
 
 class SplitConfig(_Section):
