@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import anthropic
 from pydantic import BaseModel, ValidationError
 
-from providers.base import ChatResult, Message, OutputError, ProviderError
+from providers.base import ChatResult, Message, OutputError, ProviderError, TransientError, status_error
 
 
 @dataclass
@@ -43,16 +44,17 @@ class AnthropicChat:
                 response = await self.client.messages.parse(output_format=schema, **args)
         except ValidationError as exc:
             raise OutputError(f"provider {self.name}: output does not fit {schema.__name__}", raw=str(exc)) from None
+        except anthropic.APIStatusError as exc:
+            raise status_error(self.name, type(exc).__name__, exc.status_code, exc.response.headers) from None
+        except anthropic.APIConnectionError as exc:  # includes APITimeoutError
+            raise TransientError(f"provider {self.name}: {type(exc).__name__}") from None
+        except (json.JSONDecodeError, anthropic.APIResponseValidationError):
+            raise TransientError(f"provider {self.name}: malformed response body") from None
         except anthropic.APIError as exc:
-            status = getattr(exc, "status_code", None)
-            raise ProviderError(f"provider {self.name}: {type(exc).__name__}: HTTP {status}") from None
+            raise ProviderError(f"provider {self.name}: {type(exc).__name__}") from None
         text = "".join(block.text for block in response.content if block.type == "text")
+        tokens = {"input_tokens": response.usage.input_tokens, "output_tokens": response.usage.output_tokens}
         parsed = response.parsed_output if schema is not None else None
         if schema is not None and parsed is None:
-            raise OutputError(f"provider {self.name}: no {schema.__name__} in the answer", raw=text)
-        return ChatResult(
-            text=text,
-            parsed=parsed,
-            input_tokens=response.usage.input_tokens,
-            output_tokens=response.usage.output_tokens,
-        )
+            raise OutputError(f"provider {self.name}: no {schema.__name__} in the answer", raw=text, **tokens)
+        return ChatResult(text=text, parsed=parsed, **tokens)

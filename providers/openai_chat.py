@@ -1,15 +1,22 @@
-"""OpenAI and any OpenAI-compatible server (vLLM, Ollama, llama.cpp) through the `openai` SDK."""
+"""OpenAI and any OpenAI-compatible server (vLLM, Ollama, llama.cpp) through the `openai` SDK.
+
+Structured output sends the schema as `response_format` (what the SDK's `parse` sends) and validates the answer here,
+so a schema-invalid answer keeps its raw text and its token counts.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import openai
+from openai.lib._parsing._completions import type_to_response_format_param
 from pydantic import BaseModel, ValidationError
 
-from providers.base import ChatResult, Message, OutputError, ProviderError
+from providers.base import ChatResult, Message, OutputError, ProviderError, TransientError, status_error
 
 
 @dataclass
@@ -33,33 +40,48 @@ class OpenAIChat:
         args["max_tokens" if self.compatible else "max_completion_tokens"] = max_tokens
         if top_logprobs:
             args |= {"logprobs": True, "top_logprobs": top_logprobs}
+        if schema is not None:
+            args["response_format"] = _response_format(schema)
         try:
-            if schema is None:
-                response = await self.client.chat.completions.create(**args)
-            else:
-                response = await self.client.chat.completions.parse(response_format=schema, **args)
-        except (ValidationError, openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
-            raise OutputError(f"provider {self.name}: output does not fit {schema.__name__}", raw=str(exc)) from None
+            response = await self.client.chat.completions.create(**args)
+        except openai.APIStatusError as exc:
+            raise status_error(self.name, type(exc).__name__, exc.status_code, exc.response.headers) from None
+        except openai.APIConnectionError as exc:  # includes APITimeoutError
+            raise TransientError(f"provider {self.name}: {type(exc).__name__}") from None
+        except (json.JSONDecodeError, openai.APIResponseValidationError):
+            raise TransientError(f"provider {self.name}: malformed response body") from None
         except openai.APIError as exc:
-            raise ProviderError(f"provider {self.name}: {type(exc).__name__}: {_status(exc)}") from None
+            raise ProviderError(f"provider {self.name}: {type(exc).__name__}") from None
+        if not response.choices:
+            raise TransientError(f"provider {self.name}: response without choices")
         choice = response.choices[0]
         text = choice.message.content or ""
-        parsed = getattr(choice.message, "parsed", None) if schema is not None else None
-        if schema is not None and parsed is None:
-            raise OutputError(f"provider {self.name}: no {schema.__name__} in the answer", raw=text)
         usage = response.usage
+        tokens = {
+            "input_tokens": usage.prompt_tokens if usage else 0,
+            "output_tokens": usage.completion_tokens if usage else 0,
+        }
+        parsed = None
+        if schema is not None:
+            try:
+                parsed = schema.model_validate_json(text)
+            except ValidationError:
+                refusal = getattr(choice.message, "refusal", None)
+                why = f"refused: {refusal}" if refusal else f"finish_reason {choice.finish_reason}"
+                message = f"provider {self.name}: output does not fit {schema.__name__} ({why})"
+                raise OutputError(message, raw=text or (refusal or ""), **tokens) from None
         return ChatResult(
             text=text,
             parsed=parsed,
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
             top_logprobs=_top_logprobs(choice) if top_logprobs else None,
+            **tokens,
         )
 
 
-def _status(exc: openai.APIError) -> str:
-    status = getattr(exc, "status_code", None)
-    return f"HTTP {status}" if status else type(exc).__name__
+@functools.cache
+def _response_format(schema: type[BaseModel]) -> Any:
+    """What the SDK's `parse` sends for a schema; made once per class (strict JSON schema conversion is slow)."""
+    return type_to_response_format_param(schema)
 
 
 def _top_logprobs(choice: Any) -> list[dict[str, float]] | None:

@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions protocol, for tests.
 
 `reply(request_json) -> Reply` decides each answer, so a test can script content, faults (429 with retry-after,
-500/503), delays and malformed bodies. Every request is recorded.
+500/503), delays and malformed bodies. Every request is recorded. HTTP/1.1 with keep-alive, one thread per
+connection.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def completion(content: str, model: str = "test-model") -> dict[str, Any]:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default backlog of 5 drops connections when many clients connect at once
+    daemon_threads = True
+
+
 @contextmanager
 def serve(reply: Callable[[dict[str, Any]], Reply]) -> Iterator[Server]:
     requests: list[dict[str, Any]] = []
@@ -57,6 +63,9 @@ def serve(reply: Callable[[dict[str, Any]], Reply]) -> Iterator[Server]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: a client reuses its connections, as with a real API
+        disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
+
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
             with lock:
@@ -83,9 +92,8 @@ def serve(reply: Callable[[dict[str, Any]], Reply]) -> Iterator[Server]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    httpd = _Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield Server(url=f"http://127.0.0.1:{httpd.server_address[1]}/v1", requests=requests, headers=headers)

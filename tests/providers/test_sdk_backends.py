@@ -9,7 +9,7 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from providers.base import OutputError, ProviderError
+from providers.base import OutputError, ProviderError, TransientError
 from providers.registry import MissingKeyError, check_keys, make_provider
 from schemas import ProviderConfig
 
@@ -99,16 +99,55 @@ def test_schema_invalid_output_is_an_output_error_with_raw_text():
     provider = make_provider("oa", cfg, http_client=client(lambda r: httpx2.Response(200, json=openai_body(bad)), []))
     with pytest.raises(OutputError) as info:
         asyncio.run(provider.chat([{"role": "user", "content": "x"}], schema=Verdict))
-    assert "confidence" in info.value.raw
+    assert info.value.raw == bad and (info.value.input_tokens, info.value.output_tokens) == (11, 7)
 
 
 def test_server_error_is_a_provider_error_without_the_key():
     cfg = ProviderConfig(kind="openai", model="gpt-test", max_retries=0)
     handler = lambda r: httpx2.Response(503, json={"error": {"message": f"bad key {SECRET}"}})  # noqa: E731
     provider = make_provider("oa", cfg, http_client=client(handler, []))
-    with pytest.raises(ProviderError) as info:
+    with pytest.raises(TransientError) as info:
         asyncio.run(provider.chat([{"role": "user", "content": "x"}]))
-    assert "503" in str(info.value) and SECRET not in str(info.value)
+    assert "503" in str(info.value) and SECRET not in str(info.value) and info.value.status == 503
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"), [({"retry-after-ms": "250"}, 0.25), ({"retry-after": "2"}, 2.0), ({}, None)]
+)
+def test_429_reads_retry_after_from_the_headers(headers, expected):
+    cfg = ProviderConfig(kind="openai", model="gpt-test")
+    handler = lambda r: httpx2.Response(429, headers=headers, json={"error": {"message": SECRET}})  # noqa: E731
+    provider = make_provider("oa", cfg, http_client=client(handler, []))
+    with pytest.raises(TransientError) as info:
+        asyncio.run(provider.chat([{"role": "user", "content": "x"}]))
+    assert (info.value.status, info.value.retry_after) == (429, expected)
+    assert SECRET not in str(info.value)
+
+
+def test_client_errors_are_final_and_connection_errors_transient():
+    cfg = ProviderConfig(kind="openai", model="gpt-test")
+    handler = lambda r: httpx2.Response(401, json={"error": {"message": f"bad key {SECRET}"}})  # noqa: E731
+    provider = make_provider("oa", cfg, http_client=client(handler, []))
+    with pytest.raises(ProviderError, match="401") as info:
+        asyncio.run(provider.chat([{"role": "user", "content": "x"}]))
+    assert not isinstance(info.value, TransientError) and SECRET not in str(info.value)
+
+    def refuse(request):
+        raise httpx2.ConnectError("refused", request=request)
+
+    provider = make_provider("oa", cfg, http_client=client(refuse, []))
+    with pytest.raises(TransientError, match="APIConnectionError"):
+        asyncio.run(provider.chat([{"role": "user", "content": "x"}]))
+
+
+def test_anthropic_overloaded_is_transient_with_retry_after():
+    cfg = ProviderConfig(kind="anthropic", model="claude-test")
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": SECRET}}
+    handler = lambda r: httpx2.Response(529, headers={"retry-after": "1"}, json=body)  # noqa: E731
+    provider = make_provider("claude", cfg, http_client=client(handler, []))
+    with pytest.raises(TransientError) as info:
+        asyncio.run(provider.chat([{"role": "user", "content": "x"}]))
+    assert (info.value.status, info.value.retry_after) == (529, 1.0) and SECRET not in str(info.value)
 
 
 def test_anthropic_structured_output_and_system_prompt():
