@@ -14,7 +14,6 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +30,11 @@ from pipelines.rows import to_row
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits
 from pipelines.stages import run_stage, stage_key
-from providers.base import Provider, ProviderError
-from providers.limits import limited
-from providers.registry import MissingKeyError, check_keys, make_provider
+from providers.base import ProviderError
+from providers.budget import Budget, BudgetExceeded
+from providers.cache import CacheError, ResponseCache
+from providers.client import Client, open_client
+from providers.registry import MissingKeyError, check_keys
 from schemas import (
     BuildConfig,
     ConfigError,
@@ -53,20 +54,22 @@ def model_identity(config: BuildConfig, names: list[str]) -> str:
     return json.dumps(used, sort_keys=True)
 
 
-def opener(config: BuildConfig) -> Callable[[str], Provider]:
-    """Opens a configured provider by name; each event loop (a shard's stage) opens its own."""
+def open_clients(config: BuildConfig, run_dir: Path) -> dict[str, Client]:
+    """One client per configured provider for the whole build, sharing the run's response cache and budget."""
+    if not config.providers:
+        return {}
+    cache = ResponseCache(run_dir / "cache.sqlite")
+    budget = Budget(config.max_cost_usd)
+    return {name: open_client(name, p, cache=cache, budget=budget) for name, p in config.providers.items()}
 
-    def open_provider(name: str) -> Provider:
-        return limited(make_provider(name, config.providers[name]), config.providers[name].max_concurrency)
 
-    return open_provider
-
-
-def generate(config: BuildConfig, bounds: tuple[int, int], failed: list[Failure]) -> list[GeneratedDialogue]:
+def generate(
+    config: BuildConfig, bounds: tuple[int, int], failed: list[Failure], clients: dict[str, Client]
+) -> list[GeneratedDialogue]:
     """One generate shard: dialogues `bounds[0]`..`bounds[1] - 1`, by the template or through a model."""
     if config.generate.realizer == "template":
         return [generators.generate_dialogue(config, k) for k in range(*bounds)]
-    provider = opener(config)(config.generate.realizer_provider)
+    provider = clients[config.generate.realizer_provider]
 
     async def one(k: int) -> GeneratedDialogue | None:
         try:
@@ -77,7 +80,10 @@ def generate(config: BuildConfig, bounds: tuple[int, int], failed: list[Failure]
             return None
 
     async def shard() -> list[GeneratedDialogue | None]:
-        return await asyncio.gather(*(one(k) for k in range(*bounds)))
+        try:
+            return await asyncio.gather(*(one(k) for k in range(*bounds)))
+        finally:
+            await provider.aclose()
 
     return [g for g in asyncio.run(shard()) if g is not None]
 
@@ -91,6 +97,7 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     sizes = [hi - lo for lo, hi in bounds]
 
     kinds = {name: p.kind for name, p in config.providers.items()}
+    clients = open_clients(config, run_dir)
     keys: dict[str, str] = {}
     keys["generate"] = stage_key("generate", config.section_hash("generate"))
     if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
@@ -106,7 +113,9 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
         return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)
 
-    generated, gen_stats = run("generate", GeneratedDialogue, lambda i, failed: generate(config, bounds[i], failed))
+    generated, gen_stats = run(
+        "generate", GeneratedDialogue, lambda i, failed: generate(config, bounds[i], failed, clients)
+    )
     queries = [q for shard in generated for g in shard for q in g.queries]
     duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
 
@@ -119,7 +128,12 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         "judge",
         Judgment,
         lambda i, failed: judges.judge(
-            examples[i], config.judge, config.seed, open_provider=opener(config), provider_kinds=kinds, failed=failed
+            examples[i],
+            config.judge,
+            config.seed,
+            open_provider=clients.__getitem__,
+            provider_kinds=kinds,
+            failed=failed,
         ),
     )
     labels, agg_stats = run(
@@ -165,7 +179,8 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         },
         "timings": {"export_seconds": export_seconds, "total_seconds": round(time.perf_counter() - started, 3)},
         "tokens": sum(j.tokens for j in all_judgments),
-        "cost_usd": round(sum(j.cost_usd for j in all_judgments), 6),
+        "providers": {name: client.usage.as_dict() for name, client in clients.items()},
+        "cost_usd": round(sum(client.usage.cost_usd for client in clients.values()), 6),
         "failures": {
             "count": sum(len(s.failures) for s in stages.values()),
             "by_stage": {name: len(s.failures) for name, s in stages.items()},
@@ -199,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     transformers.utils.logging.disable_progress_bar()
     try:
         body = build(config, run_dir, quiet=args.quiet)
-    except (ShardError, ProviderError) as exc:
+    except BudgetExceeded as exc:
+        print(f"error: {exc}; what is done is kept: raise max_cost_usd and run the same command", file=sys.stderr)
+        return 3
+    except (ShardError, CacheError, ProviderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     counts = body["counts"]
