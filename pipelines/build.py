@@ -31,6 +31,7 @@ from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits
 from pipelines.stages import run_stage, stage_key
 from providers.base import ProviderError
+from providers.batching import BatchPending, open_batch_client
 from providers.budget import Budget, BudgetExceeded
 from providers.cache import CacheError, ResponseCache
 from providers.client import Client, open_client
@@ -60,7 +61,13 @@ def open_clients(config: BuildConfig, run_dir: Path) -> dict[str, Client]:
         return {}
     cache = ResponseCache(run_dir / "cache.sqlite")
     budget = Budget(config.max_cost_usd)
-    return {name: open_client(name, p, cache=cache, budget=budget) for name, p in config.providers.items()}
+    jobs = run_dir / "batches"
+    return {
+        name: open_batch_client(name, p, jobs, cache=cache, budget=budget)
+        if p.execution == "batch"
+        else open_client(name, p, cache=cache, budget=budget)
+        for name, p in config.providers.items()
+    }
 
 
 def generate(
@@ -214,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     transformers.utils.logging.disable_progress_bar()
     try:
         body = build(config, run_dir, quiet=args.quiet)
+    except BatchPending as exc:
+        print(f"waiting: {exc}; the batches are submitted (run folder: batches/): run the same command later to "
+              "collect them", file=sys.stderr)  # fmt: skip
+        return 4
     except BudgetExceeded as exc:
         print(f"error: {exc}; what is done is kept: raise max_cost_usd and run the same command", file=sys.stderr)
         return 3

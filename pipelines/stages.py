@@ -6,6 +6,8 @@ key, so only what it touches is recomputed. A killed build leaves at most a temp
 
 Items a stage could not produce (after their retries) are kept aside in `failures-NNNNN.jsonl` beside the shard,
 written before it, so a reused shard brings its failures back with it and nothing is lost or counted twice.
+A shard whose batch is still running is skipped; the stage then stops with `BatchPending` once every shard has
+submitted its batch.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from pipelines.shards import read_shard, write_shard
+from providers.batching import BatchPending
 from schemas import Failure
 
 R = TypeVar("R", bound=BaseModel)
@@ -59,6 +62,7 @@ def run_stage(
     folder = run_dir / name / key
     stats = StageStats()
     shards: list[list[R]] = []
+    pending: BatchPending | None = None
     start = time.perf_counter()
     with tqdm(total=sum(sizes), desc=f"{name:<10}", unit=unit, disable=quiet, leave=True) as bar:
         for i, size in enumerate(sizes):
@@ -70,7 +74,12 @@ def run_stage(
                 stats.reused += 1
             else:
                 failures = []
-                records = compute(i, failures)
+                try:
+                    records = compute(i, failures)
+                except BatchPending as exc:  # submitted, not back yet: submit the other shards' batches too
+                    pending = pending or exc
+                    bar.update(size)
+                    continue
                 if failures:
                     write_shard(failed_path, failures)
                 write_shard(path, records)
@@ -80,4 +89,6 @@ def run_stage(
             stats.records += len(records)
             bar.update(size)
     stats.seconds = round(time.perf_counter() - start, 3)
+    if pending is not None:
+        raise pending
     return shards, stats
