@@ -4,56 +4,83 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
+from judges.anchor import is_null
 from judges.audit import teacher_agreement
-from judges.bradley_terry import fit
-from judges.judging import check_unique_queries
-from judges.labels import tier, win_rate_labels
+from judges.calibrate import Calibration
+from judges.labels import fallback_labels, tier
+from judges.pooling import Panel, QueryFit, fit_query, group_by_query
 from schemas import AggregateConfig, Example, JudgeConfig, Judgment, SoftLabel
+
+LABEL_CLIP = 1e-4  # labels stay probabilities, never exactly 0 or 1
+INTERVAL = (5.0, 95.0)  # bootstrap percentiles
 
 
 def aggregate(
-    examples: list[Example], judgments: list[Judgment], judge_config: JudgeConfig, config: AggregateConfig
+    examples: list[Example],
+    judgments: list[Judgment],
+    judge_config: JudgeConfig,
+    aggregate_config: AggregateConfig,
+    calibration: Calibration | None = None,
+    seed: int = 0,
 ) -> list[SoftLabel]:
     """One soft label per (query, candidate), in example then candidate order.
 
-    Each judgment is an outcome weighted by its teacher's `weight`; the two orders of a pair are separate outcomes.
+    With a calibration: each judgment's probability is recalibrated for its teacher (temperature, position bias)
+    and weighted by the teacher's earned weight; the label is the calibrator applied to the candidate's strength
+    over the null anchor (or its relative strength when no weighted teacher judged the null). Without one: config
+    weights, raw probabilities, and `labels.fallback_labels`. The two orders of a pair are separate outcomes.
+    `SoftLabel.strength` is the strength over the null when anchored, else the strength centred over the
+    candidates; the interval spans the 5th-95th percentile of `aggregate_config.bootstrap` resamples (and the label).
     """
-    check_unique_queries(examples)
-    weights = {t.name: t.weight for t in judge_config.teachers}
-    by_query: dict[str, list[Judgment]] = {ex.query.query_id: [] for ex in examples}
-    for j in judgments:
-        if j.query_id not in by_query:
-            raise ValueError(f"judgment of teacher {j.teacher!r}: query_id {j.query_id!r} is not among the examples")
-        if j.teacher not in weights:
-            raise ValueError(f"judgment for query {j.query_id!r}: teacher {j.teacher!r} is not in judge.teachers")
-        by_query[j.query_id].append(j)
+    if calibration is None:
+        panel = Panel(weights={t.name: t.weight for t in judge_config.teachers}, recal={})
+    else:
+        if calibration.weights != aggregate_config.weights:
+            raise ValueError(
+                f"calibration: fitted with weights {calibration.weights!r}, aggregate.weights is "
+                f"{aggregate_config.weights!r}; re-run the calibrate stage"
+            )
+        missing = [t.name for t in judge_config.teachers if t.name not in calibration.teachers]
+        if missing:
+            raise ValueError(f"calibration: no fit for teachers {missing}; re-run the calibrate stage")
+        panel = calibration.panel()
+    by_query = group_by_query(examples, judgments, {t.name for t in judge_config.teachers})
 
     labels: list[SoftLabel] = []
     for ex in examples:
-        query_id = ex.query.query_id
-        ids = [c.memory.memory_id for c in ex.candidates]
-        known = set(ids)
-        js = by_query[query_id]
-        for j in js:
-            for memory_id in (j.first, j.second):
-                if memory_id not in known:
-                    raise ValueError(f"judgment for query {query_id!r}: memory_id {memory_id!r} is not a candidate")
-        outcomes = [(j.first, j.second, j.p_first, weights[j.teacher]) for j in js]
-        strengths = fit(ids, outcomes, prior=config.prior, max_iter=config.max_iter)
-        rates = win_rate_labels(strengths)
+        js = by_query[ex.query.query_id]
+        fit, resamples = fit_query(
+            ex, js, panel, aggregate_config.prior, aggregate_config.max_iter, aggregate_config.bootstrap, seed
+        )
+        label = _labels(fit, calibration)
+        interval = None
+        if resamples:
+            boot = np.stack([_labels(r, calibration) for r in resamples])
+            lo, hi = np.percentile(boot, INTERVAL, axis=0)
+            interval = (np.minimum(lo, label), np.maximum(hi, label))
+        strength = fit.feature()
         counts = Counter(m for j in js for m in (j.first, j.second))
-        agreement = teacher_agreement(js, ids)
-        for memory_id in ids:
+        agreement = teacher_agreement([j for j in js if not (is_null(j.first) or is_null(j.second))], fit.ids)
+        for k, memory_id in enumerate(fit.ids):
             labels.append(
                 SoftLabel(
-                    query_id=query_id,
+                    query_id=ex.query.query_id,
                     memory_id=memory_id,
-                    label=rates[memory_id],
-                    tier=tier(rates[memory_id]),
-                    strength=strengths[memory_id],
-                    interval=None,
+                    label=float(label[k]),
+                    tier=tier(float(label[k])),
+                    strength=float(strength[k]),
+                    interval=None if interval is None else (float(interval[0][k]), float(interval[1][k])),
                     n_judgments=counts[memory_id],
                     agreement=agreement,
                 )
             )
     return labels
+
+
+def _labels(fit: QueryFit, calibration: Calibration | None) -> np.ndarray:
+    label = calibration.labels(fit) if calibration is not None else None
+    if label is None:
+        label = fallback_labels(fit)
+    return np.clip(label, LABEL_CLIP, 1.0 - LABEL_CLIP)

@@ -1,4 +1,4 @@
-"""Audit figures from judgments: teacher agreement and position bias."""
+"""Audit figures from judgments alone: teacher agreement, position bias, intransitive triads."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from scipy.stats import kendalltau
 
+from judges.anchor import is_null
 from schemas import Judgment
 
 
@@ -61,3 +62,33 @@ def _preferred(p_first: float, first: str, second: str) -> str | None:
     if p_first < 0.5:
         return second
     return None
+
+
+def intransitive_triads(judgments: list[Judgment]) -> dict[str, dict[str, float | int | None]]:
+    """Per teacher, triads of candidates whose verdicts form a cycle (a > b > c > a).
+
+    A teacher's verdict on a pair is its mean probability over the orders it was asked; a pair at exactly 0.5 is
+    undecided and a triad with an undecided pair is not counted. Pairs with the null anchor are left out.
+    """
+    mean: dict[tuple[str, str], dict[tuple[str, str], list[float]]] = defaultdict(lambda: defaultdict(list))
+    for j in judgments:
+        if is_null(j.first) or is_null(j.second):
+            continue
+        a, b = sorted((j.first, j.second))
+        mean[(j.teacher, j.query_id)][(a, b)].append(j.p_first if j.first == a else 1.0 - j.p_first)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # teacher -> [cyclic, decided triads]
+    for (teacher, _), pairs in sorted(mean.items()):
+        counts[teacher]  # a teacher with no decided triad still appears
+        wins = {pair: sum(ps) / len(ps) for pair, ps in pairs.items()}
+        items = sorted({m for pair in wins for m in pair})
+        for a, b, c in itertools.combinations(items, 3):
+            verdicts = [wins.get(pair) for pair in ((a, b), (b, c), (a, c))]
+            if any(v is None or v == 0.5 for v in verdicts):
+                continue
+            ab, bc, ac = (v > 0.5 for v in verdicts)
+            counts[teacher][0] += ab == bc and ac != ab
+            counts[teacher][1] += 1
+    return {
+        teacher: {"triads": n, "intransitive": cyc, "rate": cyc / n if n else None}
+        for teacher, (cyc, n) in sorted(counts.items())
+    }

@@ -1,10 +1,19 @@
-"""The judge stage: every configured teacher judges the selected pairs of every example."""
+"""The judge stage: every configured teacher judges the selected pairs of every example.
+
+Pairing `all` asks every pair at once. Pairing `active` asks in rounds: every teacher answers the round's pairs of
+every query, the query's judgments so far are pooled (teacher weights from the config) into a quick Bradley-Terry
+fit, and `judges.pairing.ActivePlan` picks the next round from it, until each query's budget is spent.
+"""
 
 from __future__ import annotations
 
-from judges.pairing import select_pairs
-from judges.teachers import ProviderFactory, make_teacher
+from judges.bradley_terry import fit
+from judges.pairing import ActivePlan, Pair, select_pairs
+from judges.teachers import ProviderFactory, Teacher, judges_null, make_teacher
 from schemas import Example, Failure, JudgeConfig, Judgment
+
+ACTIVE_PRIOR = 0.1  # the quick fits between rounds: the aggregate stage's default prior
+ACTIVE_MAX_ITER = 100
 
 
 def check_unique_queries(examples: list[Example]) -> None:
@@ -24,17 +33,54 @@ def judge(
     provider_kinds: dict[str, str] | None = None,
     failed: list[Failure] | None = None,
 ) -> list[Judgment]:
-    """All teachers' judgments, ordered by example, then teacher (config order), then pair.
+    """All teachers' judgments, ordered by example, then teacher (config order), then pair (as asked).
 
-    LLM teachers open their providers with `open_provider(name)`; pairs they cannot judge go to `failed`.
+    With `config.null_anchor`, pairs of every candidate with the null anchor are asked too, when some teacher can
+    judge them (scenario, llm); the others skip them. LLM teachers open their providers with `open_provider(name)`;
+    pairs they cannot judge go to `failed`.
     """
     check_unique_queries(examples)
     failed = [] if failed is None else failed
     kinds = provider_kinds or {}
-    pairs = select_pairs(examples, config.pairing, config.both_orders, seed)
+    teachers = [make_teacher(cfg, open_provider, kinds.get(cfg.provider or "", "")) for cfg in config.teachers]
+    null_anchor = config.null_anchor and any(judges_null(cfg) for cfg in config.teachers)
+    if config.pairing == "active":
+        per_teacher = judge_active(examples, config, seed, teachers, null_anchor, failed)
+    else:
+        pairs = select_pairs(examples, config.pairing, config.both_orders, seed, null_anchor=null_anchor)
+        per_teacher = [teacher.judge(examples, pairs, failed) for teacher in teachers]
     by_query: dict[str, list[Judgment]] = {ex.query.query_id: [] for ex in examples}
-    for teacher_cfg in config.teachers:
-        teacher = make_teacher(teacher_cfg, open_provider, kinds.get(teacher_cfg.provider or "", ""))
-        for judgment in teacher.judge(examples, pairs, failed):
+    for judgments in per_teacher:
+        for judgment in judgments:
             by_query[judgment.query_id].append(judgment)
     return [j for ex in examples for j in by_query[ex.query.query_id]]
+
+
+def judge_active(
+    examples: list[Example],
+    config: JudgeConfig,
+    seed: int,
+    teachers: list[Teacher],
+    null_anchor: bool,
+    failed: list[Failure],
+) -> list[list[Judgment]]:
+    """Each teacher's judgments (in the order asked) from rounds of active pairing over all examples at once."""
+    weights = {cfg.name: cfg.weight for cfg in config.teachers}
+    null_share = sum(cfg.weight for cfg in config.teachers if judges_null(cfg)) / sum(weights.values())
+    plans = [
+        ActivePlan.start(ex, config.active_budget, config.both_orders, seed, null_anchor, null_share) for ex in examples
+    ]
+    index = {ex.query.query_id: k for k, ex in enumerate(examples)}
+    outcomes: list[list[tuple[str, str, float, float]]] = [[] for _ in examples]
+    per_teacher: list[list[Judgment]] = [[] for _ in teachers]
+    asked: list[list[Pair]] = [plan.first_round() for plan in plans]
+    while any(asked):
+        for mine, teacher in zip(per_teacher, teachers, strict=True):
+            for j in teacher.judge(examples, asked, failed):
+                mine.append(j)
+                outcomes[index[j.query_id]].append((j.first, j.second, j.p_first, weights[j.teacher]))
+        asked = [
+            plan.next_round(fit(plan.items, outs, ACTIVE_PRIOR, ACTIVE_MAX_ITER)) if plan.room > 0 else []
+            for plan, outs in zip(plans, outcomes, strict=True)
+        ]
+    return per_teacher

@@ -23,12 +23,13 @@ import transformers
 import generators
 import judges
 from generators import checks
+from pipelines.calibrate import fit_or_load, write_audit
 from pipelines.card import render_card
 from pipelines.export import save_dataset, to_dataset_dict
 from pipelines.manifest import write_manifest
 from pipelines.rows import to_row
 from pipelines.shards import ShardError
-from pipelines.split import SPLITS, assign_splits
+from pipelines.split import SPLITS, assign_splits, calibration_slice
 from pipelines.stages import run_stage, stage_key
 from providers.base import ProviderError
 from providers.batching import BatchPending, open_batch_client
@@ -115,7 +116,8 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     judge_models = model_identity(config, [t.provider for t in config.judge.teachers if t.provider])
     judge_section = config.section_hash("judge", exclude={"teachers": {"__all__": {"weight"}}})
     keys["judge"] = stage_key(keys["candidates"], judge_section, judge_models)
-    keys["aggregate"] = stage_key(keys["judge"], config.section_hash("aggregate"), weights)
+    keys["calibrate"] = stage_key(keys["judge"], config.section_hash("aggregate", "split"), weights)
+    keys["aggregate"] = stage_key(keys["calibrate"])
 
     def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
         return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)
@@ -143,11 +145,23 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
             failed=failed,
         ),
     )
+    all_examples = [e for shard in examples for e in shard]
+    all_judgments = [j for shard in judgments for j in shard]
+    split_of = assign_splits(sorted({g.dialogue.dialogue_id for s in generated for g in s}), config.split, config.seed)
+    slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
+    t0 = time.perf_counter()
+    calibration = fit_or_load(run_dir / "calibrate" / keys["calibrate"], config, all_examples, all_judgments, slice_ids)
+    calibrate_seconds = round(time.perf_counter() - t0, 3)
     labels, agg_stats = run(
         "aggregate",
         SoftLabel,
-        lambda i, failed: judges.aggregate(examples[i], judgments[i], config.judge, config.aggregate),
+        lambda i, failed: judges.aggregate(
+            examples[i], judgments[i], config.judge, config.aggregate, calibration=calibration, seed=config.seed
+        ),
     )
+    t0 = time.perf_counter()
+    report = write_audit(run_dir, config, all_examples, all_judgments, [x for s in labels for x in s], slice_ids)
+    audit_seconds = round(time.perf_counter() - t0, 3)
 
     t0 = time.perf_counter()
     rows: list[DatasetRow] = []
@@ -156,14 +170,12 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
         for label in shard_labels:
             by_query.setdefault(label.query_id, []).append(label)
         rows += [to_row(e, by_query.get(e.query.query_id, [])) for e in shard_examples]
-    split_of = assign_splits([r.dialogue_id for r in rows], config.split, config.seed)
     splits = {name: [r for r in rows if split_of[r.dialogue_id] == name] for name in SPLITS}
     dataset = to_dataset_dict(splits)
     fingerprints = {name: ds._fingerprint for name, ds in dataset.items()}
-    save_dataset(dataset, render_card(config, splits, fingerprints), run_dir / "dataset")
+    save_dataset(dataset, render_card(config, splits, fingerprints, report), run_dir / "dataset")
     export_seconds = round(time.perf_counter() - t0, 3)
 
-    all_judgments = [j for shard in judgments for j in shard]
     stages = {"generate": gen_stats, "candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats}
     body = {
         "stage_keys": keys,
@@ -184,7 +196,18 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
             name: {"shards_computed": s.computed, "shards_reused": s.reused, "records": s.records, "seconds": s.seconds}
             for name, s in stages.items()
         },
-        "timings": {"export_seconds": export_seconds, "total_seconds": round(time.perf_counter() - started, 3)},
+        "calibration": {
+            "slice_dialogues": len(slice_ids),
+            "teachers": {name: t.weight for name, t in calibration.teachers.items()},
+            "pooled": {k: report["pooled"].get(k) for k in ("ece", "ece_adaptive", "brier", "auc")},
+            "audit": "audit/audit.json",
+        },
+        "timings": {
+            "calibrate_seconds": calibrate_seconds,
+            "audit_seconds": audit_seconds,
+            "export_seconds": export_seconds,
+            "total_seconds": round(time.perf_counter() - started, 3),
+        },
         "tokens": sum(j.tokens for j in all_judgments),
         "providers": {name: client.usage.as_dict() for name, client in clients.items()},
         "cost_usd": round(sum(client.usage.cost_usd for client in clients.values()), 6),

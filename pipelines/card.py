@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from schemas import SCHEMA_VERSION, BuildConfig, DatasetRow
 
@@ -22,7 +23,40 @@ def _label_histogram(rows: list[DatasetRow], bins: int = 10) -> list[tuple[str, 
     return [(f"{b / bins:.1f}–{(b + 1) / bins:.1f}", gold[b], other[b]) for b in range(bins)]
 
 
-def render_card(config: BuildConfig, splits: dict[str, list[DatasetRow]], fingerprints: dict[str, str]) -> str:
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _calibration_lines(report: dict[str, Any]) -> list[str]:
+    """The audit's headline figures (on dialogues outside the calibration slice)."""
+    counts = report.get("counts", {})
+    lines = [
+        "## Calibration against the scenario's gold",
+        "",
+        f"Measured on {counts.get('reported_dialogues', '?')} dialogues outside the calibration slice (full figures: "
+        "`audit/audit.json` in the run folder).",
+        "",
+        "| labels | ECE | adaptive ECE | Brier | AUC |",
+        "|---|---|---|---|---|",
+    ]
+    rows = [
+        ("pooled", report.get("pooled", {})),
+        ("pooled, without scenario teachers", report.get("pooled_without_scenario", {})),
+    ]
+    rows += [(f"skill: {k}", v) for k, v in sorted(report.get("per_skill", {}).items())]
+    for name, fig in rows:
+        cells = " | ".join(_fmt(fig.get(k)) for k in ("ece", "ece_adaptive", "brier", "auc"))
+        lines.append(f"| {name} | {cells} |")
+    lines.append("")
+    return lines
+
+
+def render_card(
+    config: BuildConfig,
+    splits: dict[str, list[DatasetRow]],
+    fingerprints: dict[str, str],
+    report: dict[str, Any] | None = None,
+) -> str:
     rows = [r for part in splits.values() for r in part]
     n_candidates = sum(len(r.candidates) for r in rows)
     skills = Counter(r.skill for r in rows)
@@ -88,11 +122,13 @@ def render_card(config: BuildConfig, splits: dict[str, list[DatasetRow]], finger
         "|---|---|---|",
     ]
     lines += [f"| {b} | {g} | {o} |" for b, g, o in _label_histogram(rows)]
-    lines += ["", "## Teachers", "", "| name | kind | model | weight |", "|---|---|---|---|"]
+    lines += [""] + (_calibration_lines(report) if report else [])
+    earned = (report or {}).get("per_teacher", {})
+    lines += ["## Teachers", "", "| name | kind | model | config weight | earned weight |", "|---|---|---|---|---|"]
     for t in config.judge.teachers:
         default = "all-MiniLM-L6-v2 (packaged)" if t.kind == "embedding" else "-"
-        model = t.model or default
-        lines.append(f"| {t.name} | {t.kind} | {model} | {t.weight} |")
+        model = t.model or (f"provider {t.provider}" if t.provider else default)
+        lines.append(f"| {t.name} | {t.kind} | {model} | {t.weight} | {_fmt(earned.get(t.name, {}).get('weight'))} |")
     lines += [
         "",
         f"Pairing: `{config.judge.pairing}`, both orders: {config.judge.both_orders}.",

@@ -28,3 +28,17 @@ def assign_splits(dialogue_ids: list[str], config: SplitConfig, seed: int) -> di
     for i, dialogue_id in enumerate(order):
         out[dialogue_id] = "test" if i < n_test else "validation" if i < n_test + n_val else "train"
     return out
+
+
+def calibration_slice(split_of: dict[str, str], fraction: float, seed: int) -> set[str]:
+    """`fraction` of the train dialogues, by a seeded hash order, that fit teacher weights and the calibrator.
+
+    Labels of the rest are what the audit reports on: no calibration dialogue is ever scored.
+    """
+    train = sorted(
+        (d for d, split in split_of.items() if split == "train"),
+        key=lambda d: hashlib.sha256(f"calibration:{seed}:{d}".encode()).hexdigest(),
+    )
+    if not train:
+        return set()
+    return set(train[: max(1, round(len(train) * fraction))])

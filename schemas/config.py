@@ -105,8 +105,9 @@ class TeacherConfig(_Section):
 class JudgeConfig(_Section):
     teachers: list[TeacherConfig] = Field(
         default_factory=lambda: [
-            TeacherConfig(name="bm25", kind="bm25", weight=0.1),
+            TeacherConfig(name="scenario", kind="scenario"),
             TeacherConfig(name="minilm", kind="embedding"),
+            TeacherConfig(name="bm25", kind="bm25"),
         ],
         min_length=1,
     )

@@ -4,7 +4,7 @@ The probability that the first memory is more useful comes from the model's A/B 
 where the provider gives them (`method = "logprobs"`), or else from a structured verdict with a confidence
 (`"verdict"`). Each ordered pair is its own call, so asking both orders measures and cancels position bias.
 An answer that stays unusable after the provider's retries is kept aside as a `Failure`; its pair is simply
-not judged by this teacher.
+not judged by this teacher. It judges the null anchor too: "Memory B: (no memory)".
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from judges.anchor import NULL_ID, null_memory
 from judges.pairing import Pair
 from providers.base import OutputError, Provider
 from schemas import DEFAULT_INSTRUCTION, Example, Failure, Judgment, render_memory, render_query
@@ -26,6 +27,8 @@ SYSTEM = (
     "You judge relevance for an assistant's long-term memory. Given a question (with the conversation so far and "
     "the date it is asked) and two memories, decide which memory is more useful for answering the question. Mind "
     "time (a memory can be out of date when the question is asked), cause and effect, and whom a pronoun refers to. "
+    'One of them may be "(no memory)": a memory that does not help answer the question (out of date, about '
+    "someone or something else, or unrelated) is worse than no memory, and a memory that helps is better than none. "
     "Answer with one letter: A or B."
 )
 
@@ -36,7 +39,9 @@ class PairVerdict(BaseModel):
 
 
 def prompt(example: Example, first: str, second: str) -> list[dict[str, str]]:
+    """The chat messages for one ordered pair; the null anchor shows as "(no memory)"."""
     by_id = {c.memory.memory_id: c.memory for c in example.candidates}
+    by_id[NULL_ID] = null_memory()
     q = example.query
     user = (
         f"Instruction: {q.instruction or DEFAULT_INSTRUCTION}\n\n"
@@ -89,9 +94,18 @@ class LLMPairwiseTeacher:
         )  # fmt: skip
 
     async def _all(self, examples: list[Example], pairs: list[list[Pair]], failed: list[Failure]) -> list[Judgment]:
-        provider = self.open_provider(self.provider_name)
         jobs = [(ex, pair) for ex, ex_pairs in zip(examples, pairs, strict=True) for pair in ex_pairs]
-        results = await asyncio.gather(*(self._one(provider, ex, pair) for ex, pair in jobs), return_exceptions=True)
+        if not jobs:
+            return []
+        provider = self.open_provider(self.provider_name)
+        try:
+            results = await asyncio.gather(
+                *(self._one(provider, ex, pair) for ex, pair in jobs), return_exceptions=True
+            )
+        finally:
+            close = getattr(provider, "aclose", None)  # a Client's HTTP pool belongs to this event loop
+            if close is not None:
+                await close()
         out: list[Judgment] = []
         for (ex, pair), result in zip(jobs, results, strict=True):
             if isinstance(result, OutputError):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from judges.audit import position_flip_rate, teacher_agreement
-from judges.labels import tier, win_rate_labels
+from judges.labels import fallback_labels, tier, win_rate_labels
+from judges.pooling import QueryFit
 from schemas import Judgment
 
 
@@ -42,3 +44,10 @@ def test_position_flip_rate():
         _j("one_order", "a", "b", 0.9),
     ]
     assert position_flip_rate(js) == {"biased": 0.5, "sym": 0.0}
+
+
+def test_fallback_labels_use_the_null_anchor_when_there_is_one():
+    anchored = fallback_labels(QueryFit(["a", "b"], np.array([1.0, -2.0]), null=0.0))
+    assert anchored == pytest.approx([1 / (1 + np.exp(-1.0)), 1 / (1 + np.exp(2.0))])
+    relative = fallback_labels(QueryFit(["a", "b"], np.array([1.0, -1.0]), null=None))
+    assert relative == pytest.approx([1 / (1 + np.exp(-2.0)), 1 / (1 + np.exp(2.0))])

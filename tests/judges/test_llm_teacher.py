@@ -9,10 +9,12 @@ import re
 import httpx2
 import pytest
 
-from judges import aggregate, judge
+from judges import judge
+from judges.anchor import NULL_ID
+from judges.bradley_terry import fit
 from judges.teachers.llm import p_from_logprobs
 from providers.registry import make_provider
-from schemas import AggregateConfig, JudgeConfig, ProviderConfig, TeacherConfig
+from schemas import JudgeConfig, Judgment, ProviderConfig, TeacherConfig
 from tests.judges.toy import porto
 
 
@@ -56,6 +58,11 @@ def setup(handler, kind: str = "openai", method: str = "auto"):
     return JudgeConfig(teachers=[teacher]), open_provider, calls
 
 
+def strengths(ex, judgments: list[Judgment]) -> dict[str, float]:
+    items = [c.memory.memory_id for c in ex.candidates] + [NULL_ID]
+    return fit(items, [(j.first, j.second, j.p_first, 1.0) for j in judgments], prior=0.1, max_iter=200)
+
+
 @pytest.fixture(autouse=True)
 def keys(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
@@ -73,14 +80,36 @@ def test_logprobs_give_the_probability_both_orders():
     judgments = judge([ex], config, seed=1, open_provider=open_provider, provider_kinds={"judge": "openai"},
                       failed=failed)  # fmt: skip
     n = len(ex.candidates)
-    assert len(judgments) == n * (n - 1) == len(calls) and not failed
+    assert len(judgments) == n * (n - 1) + 2 * n == len(calls) and not failed  # every pair, and each vs the null
     assert all(c["max_completion_tokens"] == 1 and c["top_logprobs"] == 5 for c in calls)
     by_pair = {(j.first, j.second): j.p_first for j in judgments}
     assert by_pair[("m_gold", "m_cat")] == pytest.approx(0.8)
     assert by_pair[("m_cat", "m_gold")] == pytest.approx(0.2)
-    labels = aggregate([ex], judgments, config, AggregateConfig())
-    assert max(labels, key=lambda lab: lab.label).memory_id == "m_gold"
+    assert by_pair[("m_gold", NULL_ID)] == pytest.approx(0.8)
+    s = strengths(ex, judgments)
+    assert max(s, key=s.get) == "m_gold"
     assert all(j.tokens == 51 for j in judgments)
+
+
+def test_the_null_anchor_is_shown_as_no_memory():
+    def handler(body):
+        return openai_reply("A", {"A": math.log(0.5), "B": math.log(0.5)})
+
+    config, open_provider, calls = setup(handler)
+    ex = porto()
+    judgments = judge([ex], config, seed=1, open_provider=open_provider, provider_kinds={"judge": "openai"})
+    system = calls[0]["messages"][0]["content"]
+    assert "worse than no memory" in system
+    shown = [memory_texts(c) for c in calls]
+    assert sum(b == "(no memory)" for _, b in shown) == sum(a == "(no memory)" for a, _ in shown) == len(ex.candidates)
+    assert {(j.first, j.second) for j in judgments if NULL_ID in (j.first, j.second)} == {
+        p for c in ex.candidates for p in ((c.memory.memory_id, NULL_ID), (NULL_ID, c.memory.memory_id))
+    }
+    off = config.model_copy(update={"null_anchor": False})
+    calls.clear()
+    judge([ex], off, seed=1, open_provider=open_provider, provider_kinds={"judge": "openai"})
+    n = len(ex.candidates)
+    assert len(calls) == n * (n - 1) and not any("(no memory)" in memory_texts(c) for c in calls)
 
 
 def test_anthropic_uses_a_structured_verdict():
@@ -109,10 +138,9 @@ def test_unusable_answers_are_kept_aside_not_dropped():
     failed: list = []
     judgments = judge([ex], config, seed=1, open_provider=open_provider, failed=failed)
     n = len(ex.candidates)
-    assert len(judgments) + len(failed) == n * (n - 1)
-    assert len(failed) == n - 1 and all(f.stage == "judge" and "maybe" in f.raw for f in failed)
-    labels = aggregate([ex], judgments, config, AggregateConfig())
-    assert len(labels) == n
+    assert len(judgments) + len(failed) == n * (n - 1) + 2 * n
+    assert len(failed) == n and all(f.stage == "judge" and "maybe" in f.raw for f in failed)  # cat first, n others
+    assert all(j.first != "m_cat" for j in judgments)
 
 
 def test_logprob_parsing():

@@ -5,7 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from judges.pairing import pointwise_judgments, select_pairs, standardize
+from judges.anchor import NULL_ID
+from judges.pairing import all_pairs_count, pointwise_judgments, select_pairs, standardize
 from tests.judges.toy import guitar, porto
 
 
@@ -33,7 +34,24 @@ def test_one_order_covers_each_unordered_pair_once_and_is_seeded():
 
 def test_unknown_pairing_is_an_error():
     with pytest.raises(ValueError, match="pairing"):
+        select_pairs([porto()], "some", True, seed=0)
+    with pytest.raises(ValueError, match="rounds"):  # active pairing is run by judges.judge
         select_pairs([porto()], "active", True, seed=0)
+
+
+def test_null_anchor_pairs_every_candidate_with_the_null():
+    ex = porto()
+    n = len(ex.candidates)
+    (plain,) = select_pairs([ex], "all", both_orders=True, seed=1)
+    (pairs,) = select_pairs([ex], "all", both_orders=True, seed=1, null_anchor=True)
+    assert len(pairs) == (n + 1) * n == all_pairs_count(n, both_orders=True, null_anchor=True) == len(set(pairs))
+    assert pairs[: len(plain)] == plain  # candidate pairs first, unchanged
+    null_pairs = pairs[len(plain) :]
+    assert {(a, b) for a, b in null_pairs if b == NULL_ID} == {(c.memory.memory_id, NULL_ID) for c in ex.candidates}
+    assert {(a, b) for a, b in null_pairs if a == NULL_ID} == {(NULL_ID, c.memory.memory_id) for c in ex.candidates}
+    (one,) = select_pairs([ex], "all", both_orders=False, seed=1, null_anchor=True)
+    assert len(one) == all_pairs_count(n, both_orders=False, null_anchor=True) == (n + 1) * n // 2
+    assert sum(NULL_ID in p for p in one) == n
 
 
 def test_pointwise_orders_sum_to_one_and_follow_scores():

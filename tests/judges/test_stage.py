@@ -1,4 +1,4 @@
-"""The entry points the pipeline calls: judge and aggregate, with both real teachers."""
+"""The entry points the pipeline calls: judge, fit_calibration and aggregate, with both real teachers."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import os
 
 import pytest
 
+import judges
 from judges import aggregate, judge, position_flip_rate
 from schemas import AggregateConfig, JudgeConfig, Judgment, TeacherConfig
 from tests.judges.toy import guitar, porto
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-CONFIG = JudgeConfig()  # bm25 + minilm, all pairs, both orders
+CONFIG = JudgeConfig(  # bm25 + minilm, all pairs, both orders (no teacher judges the null anchor)
+    teachers=[TeacherConfig(name="bm25", kind="bm25"), TeacherConfig(name="minilm", kind="embedding")]
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +99,27 @@ def test_judge_and_aggregate_are_deterministic(judged):
     first = dump(js, aggregate(examples, js, CONFIG, AggregateConfig()))
     second = dump(again, aggregate(examples, again, CONFIG, AggregateConfig()))
     assert first == second
-    one_order = JudgeConfig(both_orders=False)
+    one_order = CONFIG.model_copy(update={"both_orders": False})
     a = judge(examples, one_order, seed=3)
     assert len(a) == len(js) // 2
     assert dump(a, aggregate(examples, a, one_order, AggregateConfig())) == dump(
         judge(examples, one_order, seed=3), aggregate(examples, a, one_order, AggregateConfig())
+    )
+
+
+def test_calibrated_aggregate_with_the_real_teachers(judged):
+    examples, js = judged
+    slice_js = [j for j in js if j.query_id == "q_porto"]
+    cal = judges.fit_calibration(examples[:1], slice_js, CONFIG, AggregateConfig())
+    assert set(cal.teachers) == {"bm25", "minilm"} and cal.anchored is None and cal.relative is not None
+    assert judges.Calibration.from_json(cal.to_json()) == cal
+    rest = [j for j in js if j.query_id == "q_guitar"]
+    labels = aggregate(examples[1:], rest, CONFIG, AggregateConfig(), cal, seed=1)
+    best = max(labels, key=lambda s: s.label)
+    assert best.memory_id == "g_gold"
+    assert all(s.interval is not None and s.interval[0] <= s.label <= s.interval[1] for s in labels)
+    empty = judges.fit_calibration([], [], CONFIG, AggregateConfig())
+    assert empty.relative is None and "empty" in empty.note
+    assert [s.label for s in aggregate(examples, js, CONFIG, AggregateConfig(), empty)] == pytest.approx(
+        [s.label for s in aggregate(examples, js, CONFIG, AggregateConfig())], abs=1e-9
     )

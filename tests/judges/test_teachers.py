@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from judges.teachers import make_teacher
+from judges.anchor import NULL_ID
+from judges.teachers import PointwiseTeacher, make_teacher
 from judges.teachers.bm25 import bm25_scores, tokenize
 from judges.teachers.embedding import embedding_scores
 from schemas import TeacherConfig
@@ -68,3 +69,30 @@ def test_embedding_scores_do_not_depend_on_batch():
 def test_embedding_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="not a local model directory"):
         embedding_scores([porto()], model_path=str(tmp_path / "nope"))
+
+
+def test_pointwise_teachers_skip_the_null_and_score_each_example_once():
+    calls: list[list[str]] = []
+
+    def scorer(examples):
+        calls.append([ex.query.query_id for ex in examples])
+        return bm25_scores(examples)
+
+    teacher = PointwiseTeacher(name="counted", temperature=1.0, score=scorer)
+    ex, other = porto(), guitar()
+    pairs = [("m_gold", "m_cat"), ("m_cat", NULL_ID), (NULL_ID, "m_gold")]
+    js = teacher.judge([ex, other], [pairs, []], [])
+    assert [(j.first, j.second) for j in js] == [("m_gold", "m_cat")]  # no judgment, no failure for the null
+    assert calls == [["q_porto"]]  # an example with no pairs is not scored
+    again = teacher.judge([ex, other], [[("m_cat", "m_gold")], [("g_gold", "g_car")]], [])
+    assert calls == [["q_porto"], ["q_guitar"]]  # porto's scores were kept
+    assert again[0].p_first == pytest.approx(1 - js[0].p_first)
+
+
+def test_local_model_teachers_need_a_model_dir(tmp_path):
+    for kind in ("cross_encoder", "yes_no"):
+        with pytest.raises(ValueError, match="needs `model`"):
+            make_teacher(TeacherConfig(name="t", kind=kind))
+        teacher = make_teacher(TeacherConfig(name="t", kind=kind, model=str(tmp_path / "nope")))
+        with pytest.raises(ValueError, match="not a local model directory"):
+            teacher.judge([porto()], [[("m_gold", "m_cat")]], [])

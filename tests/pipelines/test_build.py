@@ -132,7 +132,10 @@ def test_cli_runs_as_module(tmp_path):
 
 def test_teacher_weight_reaggregates_without_rejudging(tiny_run):
     run_dir, _ = tiny_run
-    teachers = '[{name="bm25", kind="bm25", weight=0.7}, {name="minilm", kind="embedding"}]'
+    teachers = (
+        '[{name="scenario", kind="scenario"}, {name="minilm", kind="embedding"}, '
+        '{name="bm25", kind="bm25", weight=0.7}]'
+    )
     changed = build(load_config(TINY, [f"judge.teachers={teachers}"]), run_dir, quiet=True)
     assert changed["stages"]["judge"]["shards_computed"] == 0
     assert changed["stages"]["aggregate"]["shards_computed"] == 3

@@ -201,7 +201,8 @@ def test_mixed_faults_every_request_ends_once_and_the_key_leaks_nowhere(tmp_path
     counts = {kind: list(outcome.values()).count(kind) for kind in ("result", "output", "failed")}
     assert counts["output"] == c.usage.output_failures and counts["failed"] == c.usage.failures
     assert counts["result"] > 150 and c.usage.retries > 0 and c.usage.rate_limited > 0
-    assert c.usage.calls == len(server.requests)
+    # every try is counted; under load a try can time out before the server has read it, so not every one arrives
+    assert 0 < len(server.requests) <= c.usage.calls
     sent = [{k.lower(): v for k, v in h.items()}["authorization"] for h in server.headers]
     assert set(sent) == {f"Bearer {SECRET}"}  # the key is used ...
     assert not any(SECRET in f"{e} {e!r} {getattr(e, 'raw', '')}" for e in errors)  # ... and shown nowhere

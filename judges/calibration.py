@@ -1,0 +1,249 @@
+"""Audit metrics of labels against scenario gold, and `audit`, the figures `runs/<name>/audit/audit.json` holds.
+
+Gold is `Candidate.gold`: a query's evidence candidates are 1, every other candidate 0 (all 0 for `unanswerable`).
+Only dialogues in `reported_dialogues` are scored, and none of them may belong to the calibration slice.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import numpy as np
+from scipy.stats import kendalltau, rankdata
+
+from judges.aggregation import aggregate
+from judges.anchor import is_null
+from judges.audit import intransitive_triads, position_flip_rate, teacher_scores
+from judges.calibrate import fit_calibration
+from schemas import AggregateConfig, Example, JudgeConfig, Judgment, SoftLabel
+
+BINS = 10
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> float | None:
+    """Expected calibration error over `bins` equal-width bins of [0, 1] (1.0 falls in the last bin)."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    if len(p) == 0:
+        return None
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.sum() * abs(p[mask].mean() - y[mask].mean())
+    return float(total / len(p))
+
+
+def ece_adaptive(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> float | None:
+    """Expected calibration error over `bins` equal-mass bins (sorted by p, stable; sizes differ by at most 1)."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    if len(p) == 0:
+        return None
+    order = np.argsort(p, kind="stable")
+    total = sum(len(idx) * abs(p[idx].mean() - y[idx].mean()) for idx in np.array_split(order, bins) if len(idx))
+    return float(total / len(p))
+
+
+def brier(p: np.ndarray, y: np.ndarray) -> float | None:
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean((p - y) ** 2)) if len(p) else None
+
+
+def auc(p: np.ndarray, y: np.ndarray) -> float | None:
+    """Area under the ROC curve from ranks (Mann-Whitney U; tied scores count half); None with one class only."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    ranks = rankdata(p)
+    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def pairwise_accuracy(groups: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
+    """Share of (evidence, other) candidate pairs of the same query where the evidence scores higher (ties half)."""
+    right, total = 0.0, 0
+    for p, y in groups:
+        pos, neg = p[y == 1], p[y == 0]
+        diff = pos[:, None] - neg[None, :]
+        right += float((diff > 0).sum() + 0.5 * (diff == 0).sum())
+        total += diff.size
+    return right / total if total else None
+
+
+def label_metrics(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict:
+    """ECE (fixed and adaptive bins), Brier, AUC and pairwise accuracy of `labels` against gold."""
+    groups = []
+    for ex in examples:
+        p = np.array([labels[(ex.query.query_id, c.memory.memory_id)] for c in ex.candidates])
+        groups.append((p, np.array([c.gold for c in ex.candidates], dtype=float)))
+    p = np.concatenate([g[0] for g in groups]) if groups else np.zeros(0)
+    y = np.concatenate([g[1] for g in groups]) if groups else np.zeros(0)
+    return {
+        "ece": ece(p, y),
+        "ece_adaptive": ece_adaptive(p, y),
+        "brier": brier(p, y),
+        "auc": auc(p, y),
+        "pairwise_accuracy": pairwise_accuracy(groups),
+        "mean_label": float(p.mean()) if len(p) else None,
+        "n": len(p),
+        "n_positive": int(y.sum()),
+    }
+
+
+def per_skill(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict[str, dict]:
+    skills = sorted({ex.query.skill for ex in examples})
+    return {s: label_metrics([ex for ex in examples if ex.query.skill == s], labels) for s in skills}
+
+
+def per_reason(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict[str, dict]:
+    """Per candidate origin: how many, the mean label, and the share of (candidate, evidence of its query) pairs
+    where the candidate is labelled above the evidence (ties half; None for evidence or without evidence)."""
+    rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"label": [], "above": []})
+    for ex in examples:
+        q = ex.query.query_id
+        gold = [labels[(q, c.memory.memory_id)] for c in ex.candidates if c.gold == 1]
+        for c in ex.candidates:
+            label = labels[(q, c.memory.memory_id)]
+            rows[c.origin]["label"].append(label)
+            if c.gold == 0:
+                rows[c.origin]["above"] += [1.0 if label > g else 0.5 if label == g else 0.0 for g in gold]
+    return {
+        origin: {
+            "n": len(r["label"]),
+            "mean_label": float(np.mean(r["label"])),
+            "above_gold": float(np.mean(r["above"])) if r["above"] else None,
+        }
+        for origin, r in sorted(rows.items())
+    }
+
+
+def label_histogram(values: list[float], bins: int = BINS) -> dict:
+    counts, edges = np.histogram(np.asarray(values, dtype=float), bins=bins, range=(0.0, 1.0))
+    return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def teacher_agreement_matrix(examples: list[Example], judgments: list[Judgment]) -> dict:
+    """Kendall tau between each two teachers' per-query rankings (soft Borda), averaged over queries."""
+    by_query: dict[str, list[Judgment]] = defaultdict(list)
+    for j in judgments:
+        if not (is_null(j.first) or is_null(j.second)):
+            by_query[j.query_id].append(j)
+    taus: dict[str, list[float]] = defaultdict(list)
+    for ex in examples:
+        scores = teacher_scores(by_query[ex.query.query_id], [c.memory.memory_id for c in ex.candidates])
+        for a, b in itertools.combinations(sorted(scores), 2):
+            tau = kendalltau(scores[a], scores[b]).statistic
+            if tau is not None and np.isfinite(tau):
+                taus[f"{a}~{b}"].append(float(tau))
+    pairs = {k: float(np.mean(v)) for k, v in sorted(taus.items())}
+    return {"pairs": pairs, "mean": float(np.mean(list(pairs.values()))) if pairs else None}
+
+
+def _panel_labels(
+    teachers: list[str],
+    examples: list[Example],
+    judgments: list[Judgment],
+    judge_config: JudgeConfig,
+    aggregate_config: AggregateConfig,
+    calibration_examples: list[Example],
+    calibration_judgments: list[Judgment],
+    calibrated: bool = True,
+) -> dict[tuple[str, str], float]:
+    """Labels from a sub-panel, with its own calibration fitted on the calibration slice (no bootstrap), or
+    uncalibrated (config weights, raw probabilities)."""
+    keep = set(teachers)
+    config = judge_config.model_copy(update={"teachers": [t for t in judge_config.teachers if t.name in keep]})
+    quick = aggregate_config.model_copy(update={"bootstrap": 0})
+    calibration = fit_calibration(
+        calibration_examples, [j for j in calibration_judgments if j.teacher in keep], config, quick
+    )
+    labels = aggregate(
+        examples, [j for j in judgments if j.teacher in keep], config, quick, calibration if calibrated else None
+    )
+    return {(s.query_id, s.memory_id): s.label for s in labels}
+
+
+def audit(
+    examples: list[Example],
+    judgments: list[Judgment],
+    labels: list[SoftLabel],
+    *,
+    judge_config: JudgeConfig,
+    aggregate_config: AggregateConfig,
+    calibration_examples: list[Example],
+    calibration_judgments: list[Judgment],
+    reported_dialogues: set[str],
+) -> dict:
+    """The audit figures, JSON-serialisable, over the examples of `reported_dialogues` only.
+
+    Keys: `pooled`, `per_skill`, `per_reason`, `per_teacher` (each teacher alone, calibrated on the slice, with its
+    earned weight, position-flip rate and intransitive triads), `pooled_without_scenario` (the panel minus
+    `scenario` teachers; None when nothing is left), `agreement`, `intransitive_triads`, `label_histogram`,
+    `counts`. A reported dialogue of the calibration slice is an error: the calibration never reports on itself.
+    """
+    slice_ids = {ex.query.dialogue_id for ex in calibration_examples}
+    leaked = sorted(slice_ids & set(reported_dialogues))
+    if leaked:
+        raise ValueError(f"audit: reported_dialogues include calibration-slice dialogues {leaked[:5]}")
+    reported = [ex for ex in examples if ex.query.dialogue_id in reported_dialogues]
+    query_ids = {ex.query.query_id for ex in reported}
+    label_of = {(s.query_id, s.memory_id): s.label for s in labels if s.query_id in query_ids}
+    for ex in reported:
+        for c in ex.candidates:
+            if (ex.query.query_id, c.memory.memory_id) not in label_of:
+                raise ValueError(f"audit: no label for query {ex.query.query_id!r}, memory {c.memory.memory_id!r}")
+    js = [j for j in judgments if j.query_id in query_ids]
+    names = [t.name for t in judge_config.teachers]
+    panel = (judge_config, aggregate_config, calibration_examples, calibration_judgments)
+
+    full = fit_calibration(calibration_examples, calibration_judgments, judge_config, aggregate_config)
+    flips = position_flip_rate(js)
+    triads = intransitive_triads(js)
+    per_teacher = {}
+    for name in names:
+        own = _panel_labels([name], reported, js, *panel)
+        raw = label_metrics(reported, _panel_labels([name], reported, js, *panel, calibrated=False))
+        fit = full.teachers[name]
+        per_teacher[name] = {
+            **label_metrics(reported, own),
+            "uncalibrated": {k: raw[k] for k in ("ece", "brier", "auc", "pairwise_accuracy")},
+            "weight": fit.weight,
+            "reliability": fit.reliability,
+            "calibration_accuracy": fit.accuracy,
+            "slope": fit.slope,
+            "position_bias": -fit.bias / fit.slope if fit.slope > 0 else None,  # logit units of the teacher
+            "position_flip_rate": flips.get(name),
+            "intransitive_triads": triads.get(name, {}).get("rate"),
+            "n_judgments": sum(j.teacher == name for j in js),
+        }
+    scenario = {t.name for t in judge_config.teachers if t.kind == "scenario"}
+    rest = [n for n in names if n not in scenario]
+    without = None
+    if rest:
+        other = _panel_labels(rest, reported, js, *panel)
+        without = {
+            **label_metrics(reported, other),
+            "teachers": rest,
+            "per_skill": per_skill(reported, other),
+            "per_reason": per_reason(reported, other),
+        }
+    return {
+        "pooled": label_metrics(reported, label_of),
+        "per_skill": per_skill(reported, label_of),
+        "per_reason": per_reason(reported, label_of),
+        "per_teacher": per_teacher,
+        "pooled_without_scenario": without,
+        "agreement": teacher_agreement_matrix(reported, js),
+        "intransitive_triads": triads,
+        "label_histogram": label_histogram(list(label_of.values())),
+        "calibration": full.model_dump(mode="json", exclude={"dialogues"}),
+        "counts": {
+            "reported_dialogues": len({ex.query.dialogue_id for ex in reported}),
+            "queries": len(reported),
+            "candidates": sum(len(ex.candidates) for ex in reported),
+            "judgments": len(js),
+            "calibration_dialogues": len(slice_ids),
+            "calibration_queries": len(calibration_examples),
+        },
+    }
