@@ -8,6 +8,10 @@ Examples come from the config's generate + candidates stages, in this process. T
 scenario teacher and the packaged MiniLM (the null anchor is on, so the scenario teacher judges it). `--rank bt`
 ranks by the Bradley-Terry strengths of the pooled judgments (config weights, the config's prior); `--rank labels`
 by `judges.aggregate` labels without calibration. Target: tau >= 0.95 at <= 35% of the calls.
+
+Calls are distinct teacher queries, counted alike in both modes: an llm teacher's two orders of a pair are two
+queries; a pointwise teacher's (scenario, bm25, embedding, cross_encoder, yes_no) are one, since it gives `p` and
+`1 - p` for the two orders of one comparison (both are still emitted, so aggregation weighs them as in `all`).
 """
 
 from __future__ import annotations
@@ -61,12 +65,16 @@ def ranking_scores(
     return out
 
 
-def asked_pairs(judgments: list[Judgment]) -> dict[str, int]:
-    """Ordered pairs asked per query (the union over teachers: each teacher is asked the same pairs)."""
-    seen: dict[str, set[tuple[str, str]]] = {}
+ORDER_SENSITIVE = frozenset({"llm"})  # teacher kinds whose verdict may change with the order of a pair
+
+
+def teacher_queries(judgments: list[Judgment], kinds: dict[str, str]) -> dict[str, int]:
+    """Distinct teacher queries per query id: (teacher, ordered pair) for llm teachers, else (teacher, pair)."""
+    seen: dict[str, set[tuple[str, object]]] = {}
     for j in judgments:
-        seen.setdefault(j.query_id, set()).add((j.first, j.second))
-    return {q: len(pairs) for q, pairs in seen.items()}
+        pair = (j.first, j.second) if kinds[j.teacher] in ORDER_SENSITIVE else frozenset((j.first, j.second))
+        seen.setdefault(j.query_id, set()).add((j.teacher, pair))
+    return {q: len(asked) for q, asked in seen.items()}
 
 
 def parse_teacher(spec: str) -> TeacherConfig:
@@ -96,7 +104,8 @@ def main() -> int:
     full = judge(examples, base, seed=config.seed)
     full_s = time.perf_counter() - start
     reference = ranking_scores(examples, full, base, config.aggregate, args.rank)
-    full_calls = asked_pairs(full)
+    kinds = {t.name: t.kind for t in teachers}
+    full_calls = teacher_queries(full, kinds)
 
     rows = []
     for budget in args.budgets:
@@ -105,7 +114,7 @@ def main() -> int:
         got = judge(examples, active_config, seed=config.seed)
         seconds = time.perf_counter() - start
         scores = ranking_scores(examples, got, active_config, config.aggregate, args.rank)
-        calls = asked_pairs(got)
+        calls = teacher_queries(got, kinds)
         taus = []
         for ex in examples:
             ids = candidate_ids(ex)

@@ -1,19 +1,17 @@
 """The judge stage: every configured teacher judges the selected pairs of every example.
 
 Pairing `all` asks every pair at once. Pairing `active` asks in rounds: every teacher answers the round's pairs of
-every query, the query's judgments so far are pooled (teacher weights from the config) into a quick Bradley-Terry
-fit, and `judges.pairing.ActivePlan` picks the next round from it, until each query's budget is spent.
+every query, then `judges.pairing.ActivePlan` picks each query's next round from its judgments so far (each
+teacher's own fit, and the pooled fit with the config weights), until each query's budget is spent.
 """
 
 from __future__ import annotations
 
-from judges.bradley_terry import fit
 from judges.pairing import ActivePlan, Pair, select_pairs
 from judges.teachers import ProviderFactory, Teacher, judges_null, make_teacher
 from schemas import Example, Failure, JudgeConfig, Judgment
 
-ACTIVE_PRIOR = 0.1  # the quick fits between rounds: the aggregate stage's default prior
-ACTIVE_MAX_ITER = 100
+ACTIVE_PRIOR = 0.1  # the pooled fits between rounds: the aggregate stage's default prior
 
 
 def check_unique_queries(examples: list[Example]) -> None:
@@ -66,21 +64,21 @@ def judge_active(
 ) -> list[list[Judgment]]:
     """Each teacher's judgments (in the order asked) from rounds of active pairing over all examples at once."""
     weights = {cfg.name: cfg.weight for cfg in config.teachers}
-    null_share = sum(cfg.weight for cfg in config.teachers if judges_null(cfg)) / sum(weights.values())
+    null_judges = frozenset(cfg.name for cfg in config.teachers if judges_null(cfg))
     plans = [
-        ActivePlan.start(ex, config.active_budget, config.both_orders, seed, null_anchor, null_share) for ex in examples
+        ActivePlan.start(
+            ex, config.active_budget, config.both_orders, seed, null_anchor, weights, null_judges, ACTIVE_PRIOR
+        )
+        for ex in examples
     ]
     index = {ex.query.query_id: k for k, ex in enumerate(examples)}
-    outcomes: list[list[tuple[str, str, float, float]]] = [[] for _ in examples]
+    so_far: list[list[Judgment]] = [[] for _ in examples]
     per_teacher: list[list[Judgment]] = [[] for _ in teachers]
     asked: list[list[Pair]] = [plan.first_round() for plan in plans]
     while any(asked):
         for mine, teacher in zip(per_teacher, teachers, strict=True):
             for j in teacher.judge(examples, asked, failed):
                 mine.append(j)
-                outcomes[index[j.query_id]].append((j.first, j.second, j.p_first, weights[j.teacher]))
-        asked = [
-            plan.next_round(fit(plan.items, outs, ACTIVE_PRIOR, ACTIVE_MAX_ITER)) if plan.room > 0 else []
-            for plan, outs in zip(plans, outcomes, strict=True)
-        ]
+                so_far[index[j.query_id]].append(j)
+        asked = [plan.next_round(js) if plan.room > 0 else [] for plan, js in zip(plans, so_far, strict=True)]
     return per_teacher

@@ -3,12 +3,13 @@
 - `all`: every unordered pair of candidates, plus (with the null anchor) every candidate against "no memory"; both
   orders, or one order drawn per query.
 - `active`: per query, a sparse connected design first (a random path over the candidates, the null anchor joined
-  to its end), then rounds of the open pairs whose outcome is most uncertain (`p (1 - p)` under a Bradley-Terry fit
-  of the judgments so far) and whose items are least known (`1 / (1 + pairs asked)`, summed over both), until
-  `active_budget` x the all-pairs count. A pair with the null anchor counts for the share of the teachers' weight
-  that can judge it (the others skip it). Both orders of a chosen pair are asked when `both_orders`.
-  `ActivePlan` holds one query's state; `judges.judging.judge` runs the rounds: every teacher answers the round's
-  pairs, the pooled judgments are fitted, the next round is chosen.
+  to its end), then rounds until `active_budget` x the all-pairs count of unordered pairs is asked. Each round fits
+  every teacher on its own judgments so far, predicts its verdict on every open pair, and takes the pooled fit of
+  judgments plus predictions as the ranking to aim at (what all pairs would give); it then picks the open pairs
+  whose predicted verdicts bring the pooled fit of what is asked closest to it (fewest misordered item pairs).
+  Asking near-ties directly is not enough: when teachers disagree (graded scenario vs similarity), the all-pairs
+  order of two close items is set by how both compare with everyone else. Both orders of a chosen pair are asked
+  when `both_orders`. `ActivePlan` holds one query's state; `judges.judging.judge` runs the rounds.
 
 Everything random comes from `query_rng(seed, query_id)`, so a query's pairs do not depend on its batch or shard.
 """
@@ -19,17 +20,20 @@ import hashlib
 import itertools
 import math
 import random
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from judges.anchor import NULL_ID
+from judges.bradley_terry import Outcome, fit_wins, win_matrix
 from schemas import Example, Judgment
 
 Pair = tuple[str, str]
 
 ROUND_SHARE = 0.25  # an active round asks about ceil(ROUND_SHARE x items) new unordered pairs
+TEACHER_PRIOR = 1e-3  # each teacher's own fit between rounds: nearly the maximum-likelihood strengths
+TIE_BREAK = 1e-2  # weight of the squared strength distance next to the count of misordered pairs
+ACTIVE_MAX_ITER = 100
 
 
 def query_rng(seed: int, query_id: str) -> random.Random:
@@ -86,23 +90,38 @@ def select_pairs(
 
 @dataclass
 class ActivePlan:
-    """One query's active pairing: what was asked, what is left of the budget (in unordered pairs)."""
+    """One query's active pairing: what was asked, what is left of the budget (in unordered pairs).
+
+    `weights` are the teachers' pooled weights; `null_judges` the teachers that judge pairs with the null anchor (the
+    others skip them); `prior` the pooled fit's prior.
+    """
 
     items: list[str]
     both_orders: bool
     budget: int
     rng: random.Random
-    null_share: float = 1.0  # the share of the teachers' weight that judges pairs with the null anchor
+    weights: dict[str, float]
+    null_judges: frozenset[str] = frozenset()
+    prior: float = 0.1
     asked: set[frozenset[str]] = field(default_factory=set)
 
     @classmethod
     def start(
-        cls, example: Example, fraction: float, both_orders: bool, seed: int, null_anchor: bool, null_share: float = 1.0
+        cls,
+        example: Example,
+        fraction: float,
+        both_orders: bool,
+        seed: int,
+        null_anchor: bool,
+        weights: dict[str, float],
+        null_judges: frozenset[str] = frozenset(),
+        prior: float = 0.1,
     ) -> ActivePlan:
         its = items(example, null_anchor)
         total = len(its) * (len(its) - 1) // 2
         budget = min(total, max(1, math.floor(fraction * total + 1e-9))) if total else 0
-        return cls(its, both_orders, budget, query_rng(seed, example.query.query_id), null_share)
+        rng = query_rng(seed, example.query.query_id)
+        return cls(its, both_orders, budget, rng, dict(weights), frozenset(null_judges), prior)
 
     @property
     def room(self) -> int:
@@ -117,28 +136,68 @@ class ActivePlan:
             design.append((path[-1], NULL_ID))
         return self._ask(design[: self.budget])
 
-    def next_round(self, strengths: dict[str, float]) -> list[Pair]:
-        """The next open pairs, chosen greedily by uncertainty x how little their items are known."""
+    def next_round(self, judgments: list[Judgment]) -> list[Pair]:
+        """The next open pairs, given every teacher's judgments of this query so far.
+
+        Each teacher's own fit predicts its verdict on every open pair; the pooled fit of the judgments plus all
+        those predictions is the ranking to aim at. Pairs are then picked one by one (their predicted verdicts
+        added) so that the pooled fit of what is asked disagrees with that ranking on as few item pairs as possible
+        (ties: the smaller squared distance of the strengths, then a seeded order).
+        """
         size = min(self.room, math.ceil(ROUND_SHARE * len(self.items)))
         open_pairs = [p for p in itertools.combinations(self.items, 2) if frozenset(p) not in self.asked]
+        if size <= 0 or not open_pairs:
+            return []
         self.rng.shuffle(open_pairs)  # ties go to a seeded, not a positional, choice
-        known = Counter(i for pair in self.asked for i in pair)
+        index = {item: k for k, item in enumerate(self.items)}
+        rows = np.array([index[a] for a, _ in open_pairs])
+        cols = np.array([index[b] for _, b in open_pairs])
+        wins = win_matrix(self.items, [(j.first, j.second, j.p_first, self.weights[j.teacher]) for j in judgments])
+        predicted = self._predicted_wins(judgments)
+        aim = wins.copy()
+        aim[rows, cols] += predicted[rows, cols]
+        aim[cols, rows] += predicted[cols, rows]
+        target = fit_wins(aim[None], self.prior, ACTIVE_MAX_ITER)[0]
+        order = np.sign(target[:, None] - target[None, :])
         chosen: list[Pair] = []
         for _ in range(size):
             if not open_pairs:
                 break
-            best = max(open_pairs, key=lambda p: self._value(p, strengths, known))
-            open_pairs.remove(best)
-            known.update(best)
-            chosen.append(best)
+            trials = np.repeat(wins[None], len(open_pairs), axis=0)
+            each = np.arange(len(open_pairs))
+            trials[each, rows, cols] += predicted[rows, cols]
+            trials[each, cols, rows] += predicted[cols, rows]
+            s = fit_wins(trials, self.prior, ACTIVE_MAX_ITER)
+            discordant = ((s[:, :, None] - s[:, None, :]) * order[None] < 0).sum(axis=(1, 2)) / 2
+            best = int(np.argmin(discordant + TIE_BREAK * ((s - target[None]) ** 2).sum(axis=1)))
+            wins = trials[best]
+            chosen.append(open_pairs.pop(best))
+            rows, cols = np.delete(rows, best), np.delete(cols, best)
         return self._ask(chosen)
 
-    def _value(self, pair: Pair, strengths: dict[str, float], known: Counter[str]) -> float:
-        """Outcome uncertainty x how little the two items are known x the share of teachers that can judge it."""
-        a, b = pair
-        p = 1.0 / (1.0 + math.exp(-(strengths[a] - strengths[b])))
-        share = self.null_share if NULL_ID in pair else 1.0
-        return share * p * (1.0 - p) * (1.0 / (1 + known[a]) + 1.0 / (1 + known[b]))
+    def _predicted_wins(self, judgments: list[Judgment]) -> np.ndarray:
+        """`[i, j]`: the weighted wins of item i over item j that asking the pair would add, from each teacher's own
+        Bradley-Terry fit of its judgments (a teacher that skips the null anchor adds nothing to its pairs)."""
+        by_teacher: dict[str, list[Outcome]] = {}
+        for j in judgments:
+            by_teacher.setdefault(j.teacher, []).append((j.first, j.second, j.p_first, 1.0))
+        n = len(self.items)
+        out = np.zeros((n, n))
+        if not by_teacher:
+            return out
+        teachers = sorted(by_teacher)
+        mats = np.stack([win_matrix(self.items, by_teacher[t]) for t in teachers])
+        strengths = fit_wins(mats, TEACHER_PRIOR, ACTIVE_MAX_ITER)
+        orders = 2.0 if self.both_orders else 1.0
+        null = np.array([item == NULL_ID for item in self.items])
+        for teacher, s in zip(teachers, strengths, strict=True):
+            p = 1.0 / (1.0 + np.exp(-(s[:, None] - s[None, :])))
+            if teacher not in self.null_judges:
+                p[null, :] = 0.0
+                p[:, null] = 0.0
+            out += orders * self.weights[teacher] * p
+        np.fill_diagonal(out, 0.0)
+        return out
 
     def _ask(self, unordered: list[Pair]) -> list[Pair]:
         self.asked.update(frozenset(p) for p in unordered)

@@ -7,6 +7,7 @@ import math
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from judges import judge
@@ -18,6 +19,7 @@ from tests.judges.test_scenario_teacher import ORIGINS, with_origins
 from tests.judges.toy import guitar, porto
 
 PANEL = [TeacherConfig(name="world", kind="scenario"), TeacherConfig(name="bm25", kind="bm25")]
+WEIGHTS = {"grade": 1.0, "sim": 1.0}
 
 
 def examples():
@@ -44,7 +46,7 @@ def connected(nodes: list[str], edges: list[tuple[str, str]]) -> bool:
 
 def test_first_round_is_a_connected_path_with_the_null_at_its_end():
     ex = examples()[0]
-    plan = ActivePlan.start(ex, 1.0, both_orders=True, seed=4, null_anchor=True)
+    plan = ActivePlan.start(ex, 1.0, both_orders=True, seed=4, null_anchor=True, weights=WEIGHTS)
     pairs = plan.first_round()
     ids = [c.memory.memory_id for c in ex.candidates]
     unordered = pairs[::2]
@@ -56,23 +58,75 @@ def test_first_round_is_a_connected_path_with_the_null_at_its_end():
     assert max(Counter(m for p in candidate_edges for m in p).values()) <= 2  # a path
 
 
-def test_next_round_asks_the_most_uncertain_open_pair():
-    strengths = {"m_gold": 5.0, "m_cat": 0.01, "m_bike": 0.0, "m_film": -5.0, "m_job": -10.0}
-    plan = ActivePlan(list(strengths), both_orders=False, budget=10, rng=random.Random(0))
-    chosen = plan.next_round(strengths)
-    assert len(chosen) == math.ceil(0.25 * 5)
-    assert frozenset(chosen[0]) == frozenset(("m_cat", "m_bike"))
-    # a pair with the null anchor counts for the share of teachers that can judge it
-    null_strengths = {"a": 0.0, NULL_ID: 0.0, "b": 0.3, "c": 5.0}
-    plan = ActivePlan(list(null_strengths), both_orders=False, budget=6, rng=random.Random(0), null_share=0.5)
-    assert frozenset(plan.next_round(null_strengths)[0]) == frozenset(("a", "b"))
-    plan = ActivePlan(list(null_strengths), both_orders=False, budget=6, rng=random.Random(0), null_share=1.0)
-    assert frozenset(plan.next_round(null_strengths)[0]) == frozenset(("a", NULL_ID))
-    # rounds go on until every pair is asked, then stop
+def simulated_query(rng: np.random.Generator, n: int = 7) -> dict[str, dict[str, float]]:
+    """Two consistent teachers that disagree, like the keyless panel: graded usefulness (with the null anchor) and a
+    similarity that only partly follows it."""
+    grades = rng.choice([3.0, 1.0, 0.0, 0.0], size=n)
+    ids = [f"m{k}" for k in range(n)]
+    return {
+        "grade": {**dict(zip(ids, grades.tolist(), strict=True)), NULL_ID: 1.5},
+        "sim": dict(zip(ids, (0.5 * grades + rng.normal(0.0, 1.0, n)).tolist(), strict=True)),
+    }
+
+
+def verdicts(truth: dict[str, dict[str, float]], pairs: list[tuple[str, str]]) -> list[Judgment]:
+    return [
+        Judgment(teacher=t, query_id="q", first=a, second=b, p_first=1.0 / (1.0 + math.exp(s[b] - s[a])))
+        for t, s in truth.items()
+        for a, b in pairs
+        if a in s and b in s
+    ]
+
+
+def pooled(items: list[str], js: list[Judgment]) -> dict[str, float]:
+    return fit(items, [(j.first, j.second, j.p_first, WEIGHTS[j.teacher]) for j in js], prior=0.1, max_iter=100)
+
+
+def tau(x: dict[str, float], y: dict[str, float], ids: list[str]) -> float:
+    pairs = list(itertools.combinations(ids, 2))
+    return sum(np.sign(x[a] - x[b]) * np.sign(y[a] - y[b]) for a, b in pairs) / len(pairs)
+
+
+def run_plan(truth: dict[str, dict[str, float]], seed: int, budget: float, informed: bool) -> float:
+    """Kendall tau (over the real items) of the pooled fit of what the plan asked against that of all pairs."""
+    items = [*truth["sim"], NULL_ID]
+    total = len(items) * (len(items) - 1) // 2
+    plan = ActivePlan(items, True, math.floor(budget * total), random.Random(seed), WEIGHTS, frozenset({"grade"}))
+    js = verdicts(truth, plan.first_round())
     while plan.room:
-        assert plan.next_round(null_strengths)
-    assert plan.asked == {frozenset(p) for p in itertools.combinations(null_strengths, 2)}
-    assert plan.next_round(null_strengths) == []
+        if informed:
+            js += verdicts(truth, plan.next_round(js))
+        else:  # the same budget spent on open pairs drawn at random
+            open_pairs = [p for p in itertools.combinations(items, 2) if frozenset(p) not in plan.asked]
+            js += verdicts(truth, plan._ask([plan.rng.choice(open_pairs)]))
+    reference = pooled(items, verdicts(truth, list(itertools.permutations(items, 2))))
+    return tau(reference, pooled(items, js), list(truth["sim"]))
+
+
+def test_rounds_aim_at_the_all_pairs_ranking_of_disagreeing_teachers():
+    rng = np.random.default_rng(0)
+    queries = [simulated_query(rng) for _ in range(40)]
+    informed = [run_plan(truth, k, 0.35, informed=True) for k, truth in enumerate(queries)]
+    at_random = [run_plan(truth, k, 0.35, informed=False) for k, truth in enumerate(queries)]
+    assert np.mean(informed) >= 0.95
+    assert np.mean(informed) > np.mean(at_random) + 0.05
+
+
+def test_rounds_go_on_until_every_pair_is_asked_then_stop():
+    truth = simulated_query(np.random.default_rng(1), n=5)
+    items = [*truth["sim"], NULL_ID]
+    plan = ActivePlan(items, False, 15, random.Random(0), WEIGHTS, frozenset({"grade"}))
+    js = verdicts(truth, plan.first_round())
+    assert len(plan.asked) == 5
+    sizes = []
+    while plan.room:
+        asked = plan.next_round(js)
+        assert len(asked) == len({frozenset(p) for p in asked}) == math.ceil(0.25 * len(items))  # one order each
+        sizes.append(len(asked))
+        js += verdicts(truth, asked)
+    assert sum(sizes) == 10
+    assert plan.asked == {frozenset(p) for p in itertools.combinations(items, 2)}
+    assert plan.next_round(js) == []
 
 
 @pytest.mark.parametrize("budget", [0.2, 0.35, 0.6])
