@@ -1,4 +1,5 @@
-"""Wall time and peak memory of a build (default: configs/default.toml into a fresh folder), then of a re-run.
+"""Wall time and peak memory of a build (default: configs/default.toml into a fresh folder), and the resume overhead:
+a re-run with every shard complete, and a re-run after deleting one shard of each stage (as a crash would lose them).
 
     python bench/build.py [--config configs/default.toml] [--set key=value ...]
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STAGES = ("generate", "candidates", "judge", "aggregate")
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:
@@ -41,6 +44,14 @@ def main() -> int:
         cold_s, peak_mib = _timed(cmd)
         manifest = json.loads((out / "manifest.json").read_text())
         warm_s, _ = _timed(cmd)
+        rng = random.Random(0)
+        lost = []
+        for stage in STAGES:
+            shards = sorted((out / stage / manifest["stage_keys"][stage]).glob("shard-*.jsonl"))
+            lost.append(rng.choice(shards))
+            lost[-1].unlink()
+        lost_s, _ = _timed(cmd)
+        resumed = json.loads((out / "manifest.json").read_text())
     figures = {
         "config": args.config,
         "overrides": args.overrides,
@@ -51,6 +62,10 @@ def main() -> int:
         "peak_rss_mib": round(peak_mib, 1),
         "stage_seconds": {name: s["seconds"] for name, s in manifest["stages"].items()},
         "rerun_wall_seconds": round(warm_s, 2),
+        "rerun_one_shard_lost_per_stage_wall_seconds": round(lost_s, 2),
+        "rerun_one_shard_lost_recomputed": {name: s["shards_computed"] for name, s in resumed["stages"].items()},
+        "rerun_one_shard_lost_stage_seconds": {name: s["seconds"] for name, s in resumed["stages"].items()},
+        "rerun_one_shard_lost_same_dataset": resumed["dataset"]["fingerprints"] == manifest["dataset"]["fingerprints"],
     }
     print(json.dumps(figures, indent=2))
     return 0

@@ -1,19 +1,26 @@
 """`python -m pipelines.build`: generate → candidates → judge → aggregate → split → export, into a run folder.
 
     python -m pipelines.build [--config configs/default.toml] [--out runs/NAME] [--set key=value ...] [--quiet]
+                              [--decontaminate EVAL.jsonl|LOCOMO.json ... [--decontaminate-threshold 0.5]]
 
 Every stage writes content-addressed shards (see `pipelines.stages`), so a killed build resumes where it stopped and a
-re-run with the same config recomputes nothing.
+re-run with the same config recomputes nothing. A run folder written by another schema version is refused.
+`--decontaminate` drops queries that overlap the given evaluation sets (see `pipelines.decontaminate`).
+`--quiet` prints errors and the final line only.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import logging
 import sys
 import time
+import warnings
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,7 @@ import judges
 from generators import checks
 from pipelines.calibrate import fit_or_load, write_audit
 from pipelines.card import render_card
+from pipelines.decontaminate import THRESHOLD, EvalSetError, EvalSets, contaminated_ids, load_eval_sets
 from pipelines.export import save_dataset, to_dataset_dict
 from pipelines.manifest import write_manifest
 from pipelines.rows import to_row
@@ -38,6 +46,7 @@ from providers.cache import CacheError, ResponseCache
 from providers.client import Client, open_client
 from providers.registry import MissingKeyError, check_keys
 from schemas import (
+    SCHEMA_VERSION,
     BuildConfig,
     ConfigError,
     DatasetRow,
@@ -48,6 +57,28 @@ from schemas import (
     SoftLabel,
     load_config,
 )
+
+log = logging.getLogger("pipelines.build")
+PAID_KINDS = ("openai", "anthropic", "openai_compatible")
+
+
+class RunFolderError(RuntimeError):
+    """A run folder this build must not write into; the message names it."""
+
+
+def check_run_folder(run_dir: Path) -> None:
+    """Refuse a run folder whose manifest was written by another schema version (or is not a manifest)."""
+    path = run_dir / "manifest.json"
+    if not path.exists():
+        return
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")).get("schema_version")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        raise RunFolderError(f"{path}: not a readable build manifest; use a new --out") from None
+    if found != SCHEMA_VERSION:
+        raise RunFolderError(
+            f"{path}: written with schema version {found!r}, this code writes {SCHEMA_VERSION!r}; use a new --out"
+        )
 
 
 def model_identity(config: BuildConfig, names: list[str]) -> str:
@@ -96,9 +127,27 @@ def generate(
     return [g for g in asyncio.run(shard()) if g is not None]
 
 
-def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[str, Any]:
-    """Run every stage into `run_dir`; return the manifest body."""
+def _calibration(folder: Path, *args: Any) -> judges.Calibration:
+    """`fit_or_load`, refitting a calibration file that cannot be read back (a fit is a pure function of its key)."""
+    path = folder / "calibration.json"
+    if path.exists():
+        try:
+            judges.Calibration.model_validate_json(path.read_bytes())
+        except (ValueError, UnicodeDecodeError) as exc:
+            log.warning("%s: not a readable calibration (%s); refitting it", path, str(exc).splitlines()[0])
+            path.unlink()
+    return fit_or_load(folder, *args)
+
+
+def build(
+    config: BuildConfig, run_dir: Path, *, quiet: bool = False, eval_sets: EvalSets | None = None
+) -> dict[str, Any]:
+    """Run every stage into `run_dir`; return the manifest body.
+
+    `eval_sets`: drop the queries that overlap them (keyed into the candidates stage, so other sets recompute it).
+    """
     started = time.perf_counter()
+    check_run_folder(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     n, size = config.generate.dialogues, config.shard_size
     bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
@@ -107,10 +156,12 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     kinds = {name: p.kind for name, p in config.providers.items()}
     clients = open_clients(config, run_dir)
     keys: dict[str, str] = {}
-    keys["generate"] = stage_key("generate", config.section_hash("generate"))
+    keys["generate"] = stage_key("generate", SCHEMA_VERSION, config.section_hash("generate"))
     if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
         keys["generate"] = stage_key(keys["generate"], model_identity(config, [config.generate.realizer_provider]))
     keys["candidates"] = stage_key(keys["generate"], config.section_hash("candidates"))
+    if eval_sets is not None:
+        keys["candidates"] = stage_key(keys["candidates"], "decontaminate", eval_sets.key())
     # teacher weights only matter when judgments are pooled: changing one re-aggregates, never re-judges
     weights = json.dumps({t.name: t.weight for t in config.judge.teachers}, sort_keys=True)
     judge_models = model_identity(config, [t.provider for t in config.judge.teachers if t.provider])
@@ -119,18 +170,29 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     keys["calibrate"] = stage_key(keys["judge"], config.section_hash("aggregate", "split"), weights)
     keys["aggregate"] = stage_key(keys["calibrate"])
 
+    paid = any(kind in PAID_KINDS for kind in kinds.values())
+
+    def cost_so_far() -> str:
+        return f"${sum(client.usage.cost_usd for client in clients.values()):.4f}"
+
     def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
-        return run_stage(run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet)
+        postfix = cost_so_far if paid and name in ("generate", "judge") else None
+        return run_stage(
+            run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet, postfix=postfix
+        )
 
     generated, gen_stats = run(
         "generate", GeneratedDialogue, lambda i, failed: generate(config, bounds[i], failed, clients)
     )
     queries = [q for shard in generated for g in shard for q in g.queries]
     duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
+    kept = [q for q in queries if q.query_id not in duplicates]
+    contaminated = set(contaminated_ids(kept, eval_sets)) if eval_sets is not None else set()
+    dropped = duplicates | contaminated
 
     def candidates(i: int, failed: list[Failure]) -> list[Example]:
         made = [e for g in generated[i] for e in generators.build_candidates(g, config)]
-        return [e for e in made if e.query.query_id not in duplicates]
+        return [e for e in made if e.query.query_id not in dropped]
 
     examples, cand_stats = run("candidates", Example, candidates)
     judgments, judge_stats = run(
@@ -150,7 +212,9 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     split_of = assign_splits(sorted({g.dialogue.dialogue_id for s in generated for g in s}), config.split, config.seed)
     slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
     t0 = time.perf_counter()
-    calibration = fit_or_load(run_dir / "calibrate" / keys["calibrate"], config, all_examples, all_judgments, slice_ids)
+    calibration = _calibration(
+        run_dir / "calibrate" / keys["calibrate"], config, all_examples, all_judgments, slice_ids
+    )
     calibrate_seconds = round(time.perf_counter() - t0, 3)
     labels, agg_stats = run(
         "aggregate",
@@ -163,6 +227,15 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     report = write_audit(run_dir, config, all_examples, all_judgments, [x for s in labels for x in s], slice_ids)
     audit_seconds = round(time.perf_counter() - t0, 3)
 
+    decontamination = None
+    if eval_sets is not None:
+        decontamination = {
+            "n": eval_sets.n,
+            "threshold": eval_sets.threshold,
+            "files": list(eval_sets.files),
+            "dropped": len(contaminated),
+            "dropped_queries": sorted(contaminated),
+        }
     t0 = time.perf_counter()
     rows: list[DatasetRow] = []
     for shard_examples, shard_labels in zip(examples, labels, strict=True):
@@ -173,7 +246,8 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     splits = {name: [r for r in rows if split_of[r.dialogue_id] == name] for name in SPLITS}
     dataset = to_dataset_dict(splits)
     fingerprints = {name: ds._fingerprint for name, ds in dataset.items()}
-    save_dataset(dataset, render_card(config, splits, fingerprints, report), run_dir / "dataset")
+    card = render_card(config, splits, fingerprints, report, decontamination=decontamination)
+    save_dataset(dataset, card, run_dir / "dataset")
     export_seconds = round(time.perf_counter() - t0, 3)
 
     stages = {"generate": gen_stats, "candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats}
@@ -183,6 +257,7 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
             "dialogues": sum(len(s) for s in generated),
             "queries_generated": len(queries),
             "near_duplicates_dropped": len(duplicates),
+            "decontaminated_dropped": len(contaminated),
             "queries": len(rows),
             "candidates": sum(len(r.candidates) for r in rows),
             "judgments": len(all_judgments),
@@ -191,6 +266,7 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
             "splits": {name: len(part) for name, part in splits.items()},
             "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
         },
+        "decontamination": decontamination,
         "diversity": checks.diversity([g for s in generated for g in s], [e for s in examples for e in s]),
         "stages": {
             name: {"shards_computed": s.computed, "shards_reused": s.reused, "records": s.records, "seconds": s.seconds}
@@ -222,16 +298,64 @@ def build(config: BuildConfig, run_dir: Path, *, quiet: bool = False) -> dict[st
     return body
 
 
+@contextlib.contextmanager
+def _console(quiet: bool) -> Iterator[None]:
+    """Our warnings (a recomputed shard, say) on stderr; with `quiet`, errors only, ours and the libraries'.
+
+    Everything is put back on exit, so calling `main` in a process (tests do) changes nothing there.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+    levels = (transformers.utils.logging.get_verbosity(), datasets.logging.get_verbosity())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.simplefilter("ignore")
+                transformers.utils.logging.set_verbosity_error()
+                datasets.logging.set_verbosity_error()
+            yield
+    finally:
+        root.removeHandler(handler)
+        transformers.utils.logging.set_verbosity(levels[0])
+        datasets.logging.set_verbosity(levels[1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.build", description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="configs/default.toml", help="TOML build config")
     parser.add_argument("--out", default=None, help="run folder (default: runs/<config name>)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--quiet", action="store_true", help="errors and the final line only")
+    parser.add_argument(
+        "--decontaminate",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="evaluation sets (reranking-case JSONL or LoCoMo JSON): drop queries that overlap them",
+    )
+    parser.add_argument(
+        "--decontaminate-threshold",
+        type=float,
+        default=THRESHOLD,
+        metavar="F",
+        help=f"drop a query when this share of its word 5-grams is in an evaluation set (default {THRESHOLD})",
+    )
     args = parser.parse_args(argv)
+    with _console(args.quiet):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config, args.overrides)
-    except ConfigError as exc:
+        eval_sets = (
+            load_eval_sets(args.decontaminate, threshold=args.decontaminate_threshold) if args.decontaminate else None
+        )
+    except (ConfigError, EvalSetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     run_dir = Path(args.out) if args.out else Path("runs") / config.name
@@ -243,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     datasets.disable_progress_bars()  # one bar per stage is ours; library bars would interleave with it
     transformers.utils.logging.disable_progress_bar()
     try:
-        body = build(config, run_dir, quiet=args.quiet)
+        body = build(config, run_dir, quiet=args.quiet, eval_sets=eval_sets)
     except BatchPending as exc:
         print(f"waiting: {exc}; the batches are submitted (run folder: batches/): run the same command later to "
               "collect them", file=sys.stderr)  # fmt: skip
@@ -251,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     except BudgetExceeded as exc:
         print(f"error: {exc}; what is done is kept: raise max_cost_usd and run the same command", file=sys.stderr)
         return 3
-    except (ShardError, CacheError, ProviderError) as exc:
+    except (ShardError, CacheError, ProviderError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     counts = body["counts"]

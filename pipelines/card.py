@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from schemas import SCHEMA_VERSION, BuildConfig, DatasetRow
@@ -56,7 +57,10 @@ def render_card(
     splits: dict[str, list[DatasetRow]],
     fingerprints: dict[str, str],
     report: dict[str, Any] | None = None,
+    *,
+    decontamination: dict[str, Any] | None = None,
 ) -> str:
+    """The card's markdown. `decontamination`: the build manifest's section of that name, when it had any."""
     rows = [r for part in splits.values() for r in part]
     n_candidates = sum(len(r.candidates) for r in rows)
     skills = Counter(r.skill for r in rows)
@@ -123,6 +127,17 @@ def render_card(
     ]
     lines += [f"| {b} | {g} | {o} |" for b, g, o in _label_histogram(rows)]
     lines += [""] + (_calibration_lines(report) if report else [])
+    if decontamination is not None:
+        files = ", ".join(
+            f"`{Path(str(f['path'])).name}` ({f['questions']} questions)" for f in decontamination["files"]
+        )
+        lines += [
+            "## Decontamination",
+            "",
+            f"{decontamination['dropped']} queries were dropped because at least {decontamination['threshold']} of "
+            f"their word {decontamination['n']}-grams occur in an evaluation set: {files}.",
+            "",
+        ]
     earned = (report or {}).get("per_teacher", {})
     lines += ["## Teachers", "", "| name | kind | model | config weight | earned weight |", "|---|---|---|---|---|"]
     for t in config.judge.teachers:

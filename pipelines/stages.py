@@ -8,11 +8,16 @@ Items a stage could not produce (after their retries) are kept aside in `failure
 written before it, so a reused shard brings its failures back with it and nothing is lost or counted twice.
 A shard whose batch is still running is skipped; the stage then stops with `BatchPending` once every shard has
 submitted its batch.
+
+A shard (or its failures file) that cannot be read back is recomputed, with a warning naming the file: every
+shard is a pure function of its key (provider answers come back from the run's response cache), so the
+recomputed one is the one that was lost. Temporary files left by a killed build are removed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +27,13 @@ from typing import TypeVar
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from pipelines.shards import read_shard, write_shard
+from pipelines.shards import ShardError, read_shard, remove_stale_temps, write_shard
 from providers.batching import BatchPending
 from schemas import Failure
 
 R = TypeVar("R", bound=BaseModel)
+
+log = logging.getLogger("pipelines.stages")
 
 
 def stage_key(*parts: str) -> str:
@@ -54,12 +61,16 @@ def run_stage(
     *,
     unit: str,
     quiet: bool = False,
+    postfix: Callable[[], str] | None = None,
 ) -> tuple[list[list[R]], StageStats]:
     """Produce every shard of a stage, reusing complete ones. `sizes[i]` is shard i's weight for the progress bar.
 
     `compute(i, failures)` returns shard i's records and appends what it had to keep aside to `failures`.
+    `postfix()`, when given, is shown after the bar's counts once a shard is done (the cost so far, say).
     """
     folder = run_dir / name / key
+    for stale in remove_stale_temps(folder):
+        log.info("removed %s, left by a killed build", stale)
     stats = StageStats()
     shards: list[list[R]] = []
     pending: BatchPending | None = None
@@ -68,9 +79,9 @@ def run_stage(
         for i, size in enumerate(sizes):
             path = folder / f"shard-{i:05d}.jsonl"
             failed_path = folder / f"failures-{i:05d}.jsonl"
-            if path.exists():
-                records = read_shard(path, model)
-                failures = read_shard(failed_path, Failure) if failed_path.exists() else []
+            reused = _read(path, failed_path, model) if path.exists() else None
+            if reused is not None:
+                records, failures = reused
                 stats.reused += 1
             else:
                 failures = []
@@ -82,13 +93,29 @@ def run_stage(
                     continue
                 if failures:
                     write_shard(failed_path, failures)
+                else:  # one a killed try of this shard left behind
+                    failed_path.unlink(missing_ok=True)
                 write_shard(path, records)
                 stats.computed += 1
             stats.failures += failures
             shards.append(records)
             stats.records += len(records)
+            if postfix is not None:
+                bar.set_postfix_str(postfix(), refresh=False)
             bar.update(size)
     stats.seconds = round(time.perf_counter() - start, 3)
     if pending is not None:
         raise pending
     return shards, stats
+
+
+def _read(path: Path, failed_path: Path, model: type[R]) -> tuple[list[R], list[Failure]] | None:
+    """A complete shard and its failures, or None (with a warning) when either cannot be read back."""
+    try:
+        records = read_shard(path, model)
+        failures = read_shard(failed_path, Failure) if failed_path.exists() else []
+    except ShardError as exc:
+        log.warning("%s; recomputing the shard", exc)
+        failed_path.unlink(missing_ok=True)
+        return None
+    return records, failures
