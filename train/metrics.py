@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-METRICS: tuple[str, ...] = ("map", "mrr@10", "ndcg@10", "recall@5", "recall@10")
+import numpy as np
+
+METRICS: tuple[str, ...] = ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10")
 
 
 def rank(scores: Mapping[str, float], positives: Iterable[str]) -> list[bool]:
@@ -57,6 +59,7 @@ def case_metrics(ranking: Sequence[bool]) -> dict[str, float]:
         "map": average_precision(ranking),
         "mrr@10": reciprocal_rank(ranking, 10),
         "ndcg@10": ndcg(ranking, 10),
+        "recall@1": recall(ranking, 1),
         "recall@5": recall(ranking, 5),
         "recall@10": recall(ranking, 10),
     }
@@ -68,3 +71,37 @@ def mean_metrics(per_case: Sequence[Mapping[str, float]]) -> dict[str, float | N
     for name in METRICS:
         out[name] = sum(m[name] for m in per_case) / len(per_case) if per_case else None
     return out
+
+
+CALIBRATION: tuple[str, ...] = ("ece", "brier", "precision@t", "recall@t")
+
+
+def calibration(scores: Sequence[float], relevant: Sequence[bool], bins: int = 10) -> dict[str, float | None]:
+    """Calibration of probability scores against binary relevance, pooled over candidates.
+
+    ECE: equal-width bins on [0, 1], the candidate-weighted mean of |mean score - share relevant| per bin (a score
+    of exactly 1 falls in the last bin). Brier: mean squared error of the score. None when there are no scores.
+    """
+    if not scores:
+        return {"ece": None, "brier": None}
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(relevant, dtype=float)
+    if s.min() < 0 or s.max() > 1:
+        raise ValueError("calibration needs scores in [0, 1]")
+    which = np.minimum((s * bins).astype(int), bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        in_bin = which == b
+        if in_bin.any():
+            ece += in_bin.mean() * abs(s[in_bin].mean() - y[in_bin].mean())
+    return {"ece": float(ece), "brier": float(((s - y) ** 2).mean())}
+
+
+def threshold_filter(scores: Sequence[float], relevant: Sequence[bool], threshold: float) -> dict[str, float | None]:
+    """Precision and recall of keeping the candidates scored >= threshold (precision None when none is kept)."""
+    kept = [r for s, r in zip(scores, relevant, strict=True) if s >= threshold]
+    total = sum(relevant)
+    return {
+        "precision@t": sum(kept) / len(kept) if kept else None,
+        "recall@t": sum(kept) / total if total else None,
+    }

@@ -4,12 +4,14 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-
 from tests.train.tiny_qwen import build_tiny_qwen
 from tests.train.toy_data import build_toy_dataset
+
+torch.set_num_threads(1)  # the models here are tiny: one thread avoids oversubscription on a shared machine
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 

@@ -94,3 +94,39 @@ def test_bad_file_names_the_file(tmp_path: Path) -> None:
     bad.write_text(json.dumps([{"sample_id": "s1", "qa": []}]))
     with pytest.raises(LocomoError, match="sample s1: no 'conversation'"):
         load_locomo(bad)
+
+
+def test_summaries_as_candidates_mark_the_evidence_sessions(locomo_sample: Path) -> None:
+    cases, counts = load_locomo(locomo_sample, candidates="summaries")
+    assert counts["summaries"] == 2
+    assert [c.id for c in cases[0].candidates] == ["S1", "S2"]
+    assert cases[0].candidates[1].date_time == datetime(2023, 6, 19, 19, 40)
+    assert cases[0].positives == ["S1", "S2"]  # evidence D1:1 and D2:2
+    assert cases[1].positives == ["S2"]
+
+
+def test_observations_as_candidates_follow_their_cited_turns(locomo_sample: Path) -> None:
+    cases, counts = load_locomo(locomo_sample, candidates="observations")
+    assert counts["observations"] == 5 and counts["observations_unlinked"] == 0
+    first = cases[0]
+    texts = {c.id: c.text for c in first.candidates}
+    assert [texts[p] for p in first.positives] == [
+        "Priya signed a lease on a flat in Leeds.",
+        "Priya moved to York because her partner got a teaching job there.",
+    ]
+    assert first.candidates[0].speaker == "Priya"
+
+
+def test_fixed_pools_keep_positives_and_are_seeded(locomo_sample: Path) -> None:
+    full, _ = load_locomo(locomo_sample)
+    pooled, _ = load_locomo(locomo_sample, pool=4, seed=1)
+    again, _ = load_locomo(locomo_sample, pool=4, seed=1)
+    other, _ = load_locomo(locomo_sample, pool=4, seed=2)
+    assert pooled == again
+    assert all(len(c.candidates) == 4 for c in pooled)
+    for case, whole in zip(pooled, full, strict=True):
+        assert set(case.positives or []) <= {c.id for c in case.candidates}
+        assert case.positives == whole.positives
+    assert [[c.id for c in x.candidates] for x in pooled] != [[c.id for c in x.candidates] for x in other]
+    with pytest.raises(LocomoError, match="pool 1"):
+        load_locomo(locomo_sample, pool=1)

@@ -4,7 +4,17 @@ import math
 
 import pytest
 
-from train.metrics import average_precision, case_metrics, mean_metrics, ndcg, rank, recall, reciprocal_rank
+from train.metrics import (
+    average_precision,
+    calibration,
+    case_metrics,
+    mean_metrics,
+    ndcg,
+    rank,
+    recall,
+    reciprocal_rank,
+    threshold_filter,
+)
 
 # positives at ranks 2 and 4 of 5
 R = [False, True, False, True, False]
@@ -51,6 +61,7 @@ def test_case_and_mean_metrics() -> None:
         "map": pytest.approx(0.5),
         "mrr@10": 0.5,
         "ndcg@10": pytest.approx(ndcg(R)),
+        "recall@1": 0.0,
         "recall@5": 1.0,
         "recall@10": 1.0,
     }
@@ -60,3 +71,24 @@ def test_case_and_mean_metrics() -> None:
     assert mean["map"] == pytest.approx(0.75)
     assert mean["mrr@10"] == pytest.approx(0.75)
     assert mean_metrics([])["map"] is None
+
+
+def test_calibration_by_hand() -> None:
+    # bin [0.8, 0.9): scores 0.8, 0.8 with one relevant -> |0.8 - 0.5| weighted 2/4; bin [0.1, 0.2): 0.1, 0.1 none
+    scores, relevant = [0.8, 0.8, 0.1, 0.1], [True, False, False, False]
+    got = calibration(scores, relevant)
+    assert got["ece"] == pytest.approx(0.5 * 0.3 + 0.5 * 0.1)
+    assert got["brier"] == pytest.approx((0.04 + 0.64 + 0.01 + 0.01) / 4)
+    assert calibration([1.0, 0.0], [True, False]) == {"ece": 0.0, "brier": 0.0}
+    assert calibration([], []) == {"ece": None, "brier": None}
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        calibration([1.5], [True])
+
+
+def test_threshold_filter_precision_and_recall() -> None:
+    scores, relevant = [0.9, 0.6, 0.4, 0.7], [True, False, True, True]
+    assert threshold_filter(scores, relevant, 0.5) == {
+        "precision@t": pytest.approx(2 / 3),
+        "recall@t": pytest.approx(2 / 3),
+    }
+    assert threshold_filter(scores, relevant, 0.95) == {"precision@t": None, "recall@t": 0.0}

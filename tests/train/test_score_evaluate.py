@@ -138,3 +138,45 @@ def test_evaluate_cli_on_locomo_counts_repairs(
     again = tmp_path / "again.json"
     assert evaluate.main(["--scores", str(scores_out), "--locomo", str(path), "--out", str(again)]) == 0
     assert json.loads(again.read_text())["overall"] == report["overall"]
+
+
+def test_bm25_baseline_ranks_the_overlapping_memory_first() -> None:
+    from train.baselines import bm25_scores
+
+    case = CASES[0].model_copy(
+        update={
+            "candidates": [
+                CaseCandidate(id="x", text="The weather was grey all week."),
+                CaseCandidate(id="y", text="Anna said she would live in Porto from June."),
+                CaseCandidate(id="z", text="Ben bought a car."),
+            ],
+            "positives": ["y"],
+        }
+    )
+    scores = bm25_scores([case])[0].scores
+    assert max(scores, key=scores.get) == "y"
+
+
+def test_evaluate_reports_calibration_for_students_only() -> None:
+    scored = [ScoredCase(case_id="c1", scores={"a": 0.9, "b": 0.2})]
+    report = evaluate_scores(CASES, scored, threshold=0.5)
+    overall = report["overall"]
+    assert overall["recall@1"] == 1.0
+    assert overall["ece"] == pytest.approx((0.1 + 0.2) / 2)
+    assert overall["brier"] == pytest.approx((0.01 + 0.04) / 2)
+    assert (overall["precision@t"], overall["recall@t"]) == (1.0, 1.0)
+    uncalibrated = evaluate_scores(CASES, scored, calibrated=False)["overall"]
+    assert uncalibrated["ece"] is None and uncalibrated["map"] == 1.0
+
+
+def test_evaluate_cli_baselines_without_a_model(
+    toy_dataset_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.json"
+    assert evaluate.main(["--data", str(toy_dataset_dir), "--baselines", "bm25", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(out.read_text())
+    assert set(report["baselines"]) == {"bm25"} and report["overall"]["ece"] is None
+    assert "| bm25 | 3 |" in captured.err
+    with pytest.raises(SystemExit):
+        evaluate.main(["--data", str(toy_dataset_dir), "--baselines", "tfidf", "--out", str(out)])

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from schemas import RowCandidate
+from tests.train.toy_data import toy_rows
+from train.groups import infonce_groups, pointwise_examples, weighted
+from train.losses import group_loss
+
+
+def _cand(mid: str, gold: int, label: float, origin: str) -> RowCandidate:
+    return RowCandidate(
+        memory_id=mid, text=f"memory {mid}", speaker=None, timestamp=None, gold=gold, label=label, tier=0, origin=origin
+    )
+
+
+def test_groups_put_the_positive_first_and_prefer_constructed_negatives() -> None:
+    row = toy_rows(1)[0].model_copy(
+        update={
+            "candidates": [
+                _cand("r1", 0, 0.30, "retrieved:bm25"),
+                _cand("p1", 1, 0.95, "evidence"),
+                _cand("c1", 0, 0.05, "constructed:superseded"),
+                _cand("c2", 0, 0.20, "constructed:wrong_referent"),
+                _cand("r2", 0, 0.40, "retrieved:embedding"),
+                _cand("p2", 1, 0.90, "evidence"),
+                _cand("x", 0, 0.70, "retrieved:bm25"),  # the teachers call it relevant: no negative
+                _cand("p3", 1, 0.20, "evidence"),  # the teachers disagree with gold: no positive
+            ]
+        }
+    )
+    groups = infonce_groups([row], negatives=3)
+    assert len(groups) == 2
+    first = groups[0]
+    assert first["documents"] == ["memory p1", "memory c2", "memory c1", "memory r2"]
+    assert first["labels"] == [0.95, 0.20, 0.05, 0.40]
+    assert groups[1]["documents"][0] == "memory p2" and groups[1]["documents"][1:] == first["documents"][1:]
+    assert first["query"].endswith("Where did Anna live in June? (0)")
+    # a row with no gold (unanswerable) gives no group
+    no_gold = row.model_copy(update={"candidates": [_cand("a", 0, 0.1, "retrieved:bm25")]})
+    assert infonce_groups([no_gold], negatives=3) == []
+
+
+def test_weighted_mixing_is_whole_copies_plus_a_seeded_sample() -> None:
+    rows = toy_rows(10)
+    assert len(weighted(rows, 1.0, 0, "main")) == 10
+    mixed = weighted(rows, 2.5, 0, "general")
+    assert len(mixed) == 25 and mixed[:20] == rows + rows
+    assert weighted(rows, 0.3, 0, "general") == weighted(rows, 0.3, 0, "general")
+    assert weighted(rows, 0.3, 0, "general") != weighted(rows, 0.3, 1, "general")
+    assert len(pointwise_examples(rows[:2])) == 6
+
+
+def test_group_loss_by_hand_with_a_short_group() -> None:
+    logits = torch.tensor([[2.0, 0.0, 1.0], [0.5, -1.0, 99.0]])
+    mask = torch.tensor([[True, True, True], [True, True, False]])
+    labels = torch.tensor([[0.9, 0.1, 0.2], [0.8, 0.3, 0.0]])
+    out = group_loss(logits, mask, labels, temperature=0.5)
+    first = -math.log(math.exp(4) / (math.exp(4) + 1 + math.exp(2)))
+    second = -math.log(math.exp(1) / (math.exp(1) + math.exp(-2)))  # the masked 99 does not count
+    assert out["infonce"].item() == pytest.approx((first + second) / 2, rel=1e-6)
+    assert out["loss"].item() == pytest.approx(out["infonce"].item())
+
+
+def test_group_loss_kl_is_zero_when_the_student_matches_the_teachers() -> None:
+    labels = torch.tensor([[0.9, 0.1, 0.3]])
+    mask = torch.ones(1, 3, dtype=torch.bool)
+    logits = torch.logit(labels)
+    out = group_loss(logits.clone().requires_grad_(), mask, labels, kl_weight=1.0, bce_weight=1.0)
+    assert out["kl"].item() == pytest.approx(0.0, abs=1e-6)
+    assert out["loss"].item() == pytest.approx(out["infonce"].item() + out["bce"].item(), rel=1e-6)
+    shifted = group_loss(logits * 2, mask, labels, kl_weight=1.0)
+    assert shifted["kl"].item() > 0.01
+    # masked members get no gradient and produce no NaN
+    x = torch.tensor([[1.0, 0.0, 5.0]], requires_grad=True)
+    group_loss(x, torch.tensor([[True, True, False]]), labels, kl_weight=1.0, bce_weight=1.0)["loss"].backward()
+    assert torch.isfinite(x.grad).all() and x.grad[0, 2] == 0
+    with pytest.raises(ValueError, match="column 0"):
+        group_loss(logits, torch.tensor([[False, True, True]]), labels)

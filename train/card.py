@@ -1,0 +1,77 @@
+"""The model card (README.md in the saved model directory): what was trained, how, and how well."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from train.config import TrainConfig
+from train.evaluate import format_table
+
+_USE = {
+    "cross-encoder": """```python
+from sentence_transformers import CrossEncoder
+
+model = CrossEncoder("{path}")
+scores = model.predict([(instruction + "\\n" + query_side, rendered_memory)])  # in [0, 1]
+```""",
+    "qwen3": """```python
+from train.students import load_student  # memdistill; or the Qwen3-Reranker recipe: p("yes") at the last position
+
+student = load_student(None, "{path}")
+scores = student.score([(instruction, query_side, rendered_memory)])
+```""",
+}
+
+
+def model_card(
+    config: TrainConfig,
+    summary: Mapping[str, Any],
+    evaluation: Mapping[str, Mapping[str, Any]] | None,
+    eval_source: str | None,
+) -> str:
+    stages = "\n".join(
+        f"| {s['name']} | {s['loss']} | {s['examples']} | {s['steps']} | {s['lr']} | "
+        f"{s['first_loss'] if s['first_loss'] is None else round(s['first_loss'], 4)} -> "
+        f"{s['last_loss'] if s['last_loss'] is None else round(s['last_loss'], 4)} |"
+        for s in summary["stages"]
+    )
+    parts = [
+        "---",
+        "library_name: transformers",
+        "tags: [reranker, memory-retrieval, memdistill]",
+        "---",
+        f"# memdistill {config.student} student",
+        "",
+        f"Distilled by memdistill from `{summary['model']}` on `{summary['data']}` (teachers' soft labels).",
+        "The query side carries the instruction, the context turns and the query time; the document is the",
+        "rendered memory (`[date] speaker: text`). Score = sigmoid(logit), a probability of relevance.",
+        "",
+        "## Training",
+        "| stage | loss | examples | steps | lr | loss first -> last |",
+        "|---|---|---|---|---|---|",
+        stages,
+        "",
+        f"Seed {config.seed}; max length {summary.get('max_length')}; LoRA: "
+        f"{'yes' if config.engine.lora else 'no'}; training time {summary['seconds']} s.",
+        "",
+        "## Evaluation",
+    ]
+    if evaluation:
+        parts += [
+            f"On {eval_source}. Ranking metrics are per query, averaged; ECE and Brier pool the candidates"
+            " (baselines score no probabilities: n/a).",
+            "",
+            format_table(evaluation),
+        ]
+    else:
+        parts.append("Not evaluated (no evaluation split).")
+    parts += ["", "## Use", _USE[config.student].format(path=summary["out"]), ""]
+    return "\n".join(parts)
+
+
+def write_model_card(out: Path, text: str) -> Path:
+    path = out / "README.md"
+    path.write_text(text, encoding="utf-8")
+    return path

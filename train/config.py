@@ -1,0 +1,145 @@
+"""The training config: stages (BCE, InfoNCE), their data mix and hyper-parameters, the engine, optional LoRA.
+
+A pydantic model read from TOML; an unknown key or a bad value raises `TrainConfigError` with one line naming
+the file and the field (as `schemas.load_config` does for build configs). Example: `configs/train.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+MAIN = "main"
+"""The dataset named on the command line (`--data`); stages read it unless they say otherwise."""
+
+
+class TrainConfigError(ValueError):
+    """A training config that cannot be used; one line naming the file and the field."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatasetSource(_Section):
+    """Another dataset in the exported row format (a `save_to_disk` DatasetDict), e.g. a general corpus."""
+
+    path: Path
+    split: str = "train"
+
+
+class LoraConfig(_Section):
+    """LoRA adapters through peft; the saved model is merged, so it loads without peft."""
+
+    r: int = Field(default=16, ge=1)
+    alpha: int = Field(default=32, ge=1)
+    dropout: float = Field(default=0.05, ge=0.0, lt=1.0)
+    target_modules: list[str] | Literal["all-linear"] = "all-linear"
+
+
+class EngineConfig(_Section):
+    """What the transformers Trainer does with every stage."""
+
+    bf16: Literal["auto"] | bool = Field(default="auto", description="auto: on where a CUDA GPU supports it")
+    gradient_checkpointing: bool = False
+    grad_accum: int = Field(default=1, ge=1)
+    save_steps: int = Field(default=0, ge=0, description="checkpoint every N steps (0: only the stage's end)")
+    save_total_limit: int = Field(default=2, ge=1)
+    logging_steps: int = Field(default=10, ge=1)
+    dataloader_workers: int = Field(default=0, ge=0)
+    optim: str = Field(default="adamw_torch_fused", description="a transformers `optim` name")
+    freeze_embeddings: bool = Field(default=False, description="keep the input token embeddings as pretrained")
+    lora: LoraConfig | None = None
+
+
+class StageConfig(_Section):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    loss: Literal["bce", "infonce"]
+    data: dict[str, float] = Field(
+        default_factory=lambda: {MAIN: 1.0},
+        description="dataset name -> weight: w copies of its rows (a seeded sample for the fraction)",
+    )
+    epochs: float = Field(default=1.0, gt=0)
+    max_steps: int = Field(default=-1, description="stop after N optimizer steps (overrides epochs)")
+    lr: float = Field(default=2e-5, gt=0)
+    batch_size: int = Field(default=16, ge=1, description="per device: examples (bce) or groups (infonce)")
+    warmup: float = Field(default=0.1, ge=0, description="warmup steps, or a fraction of all steps when < 1")
+    weight_decay: float = Field(default=0.0, ge=0)
+    # infonce only
+    negatives: int = Field(default=7, ge=1, description="hard negatives per positive (infonce)")
+    temperature: float = Field(default=1.0, gt=0, description="the group's logits are divided by it (infonce)")
+    kl_weight: float = Field(default=0.0, ge=0, description="weight of KL to the teachers' group distribution")
+    kl_temperature: float = Field(default=1.0, gt=0, description="softmax temperature of the teachers' label logits")
+    bce_weight: float = Field(default=0.0, ge=0, description="weight of BCE on the group's soft labels (infonce)")
+    min_positive_label: float = Field(default=0.5, ge=0, le=1, description="a gold candidate below it is no positive")
+    max_negative_label: float = Field(default=0.5, ge=0, le=1, description="a non-gold one above it is no negative")
+
+    @model_validator(mode="after")
+    def _check(self) -> StageConfig:
+        for name, weight in self.data.items():
+            if weight <= 0:
+                raise ValueError(f"data.{name}: weight must be > 0 (got {weight})")
+        return self
+
+
+class EvalConfig(_Section):
+    """Evaluation written into the model card after the last stage (skipped when the split is absent)."""
+
+    split: str | None = "test"
+    baselines: list[Literal["bm25", "embedding"]] = Field(default_factory=list)
+    batch_size: int = Field(default=32, ge=1)
+
+
+class TrainConfig(_Section):
+    student: Literal["qwen3", "cross-encoder"] = "cross-encoder"
+    model: str | None = Field(default=None, description="start checkpoint; cross-encoder default: packaged MiniLM")
+    max_length: int | None = Field(default=None, ge=8)
+    seed: int = 13
+    datasets: dict[str, DatasetSource] = Field(default_factory=dict, description="extra datasets by name")
+    engine: EngineConfig = Field(default_factory=EngineConfig)
+    stages: list[StageConfig] = Field(min_length=1)
+    evaluation: EvalConfig = Field(default_factory=EvalConfig)
+
+    @model_validator(mode="after")
+    def _check(self) -> TrainConfig:
+        if MAIN in self.datasets:
+            raise ValueError(f"datasets.{MAIN}: the name is reserved for --data")
+        names = [s.name for s in self.stages]
+        if len(set(names)) != len(names):
+            raise ValueError(f"stages: names repeat ({names})")
+        for i, stage in enumerate(self.stages):
+            unknown = sorted(set(stage.data) - set(self.datasets) - {MAIN})
+            if unknown:
+                raise ValueError(f"stages.{i}.data: unknown dataset {unknown[0]!r} (declare it under [datasets])")
+        return self
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    extra = f" (+{err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    got = first.get("input")
+    shown = "" if first["type"] == "extra_forbidden" or isinstance(got, dict | list) else f" (got {got!r})"
+    return f"{where}: {first['msg']}{shown}{extra}"
+
+
+def parse_train_config(data: dict[str, Any], source: str = "config") -> TrainConfig:
+    try:
+        return TrainConfig.model_validate(data)
+    except ValidationError as exc:
+        raise TrainConfigError(f"training config {source}: {_describe(exc)}") from None
+
+
+def load_train_config(path: str | Path) -> TrainConfig:
+    """Read and validate a TOML training config (dataset paths are relative to the working directory)."""
+    p = Path(path)
+    if not p.is_file():
+        raise TrainConfigError(f"training config {p}: file not found")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TrainConfigError(f"training config {p}: not valid TOML: {exc}") from None
+    return parse_train_config(data, str(p))

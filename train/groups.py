@@ -1,0 +1,107 @@
+"""Training examples from dataset rows: weighted mixing, pointwise examples (BCE) and InfoNCE groups, and their
+collators (tokenize on the fly; targets travel under names the Trainer does not treat as `labels`)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+
+from schemas import DatasetRow, origin_kind
+from train.data import case_triples, row_to_case
+from train.students import Student
+
+
+def seeded_rng(*parts: object) -> random.Random:
+    """A Random seeded from the parts through sha256 (never Python's salted `hash`)."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def weighted(rows: Sequence[DatasetRow], weight: float, seed: int, name: str) -> list[DatasetRow]:
+    """`floor(weight)` copies of the rows plus a seeded sample of `frac(weight)` of them, in a stable order."""
+    whole = int(weight)
+    out = [r for _ in range(whole) for r in rows]
+    extra = round((weight - whole) * len(rows))
+    if extra:
+        out += seeded_rng("mix", seed, name).sample(list(rows), extra)
+    return out
+
+
+def pointwise_examples(rows: Sequence[DatasetRow]) -> list[dict[str, Any]]:
+    """One example per (query, candidate): instruction, query side, document, soft label."""
+    out = []
+    for row in rows:
+        for (instruction, query, document), cand in zip(case_triples(row_to_case(row)), row.candidates, strict=True):
+            out.append({"instruction": instruction, "query": query, "document": document, "label": cand.label})
+    return out
+
+
+def _hardness(origin: str, label: float) -> tuple[int, float]:
+    """Sort key for negatives: constructed ones first (made to be confusable), then the teachers' label, high first."""
+    return (0 if origin_kind(origin) == "constructed" else 1, -label)
+
+
+def infonce_groups(
+    rows: Sequence[DatasetRow], negatives: int, min_positive_label: float = 0.5, max_negative_label: float = 0.5
+) -> list[dict[str, Any]]:
+    """One group per positive: the positive first, then up to `negatives` hard negatives of the same row.
+
+    A positive is a gold candidate the teachers agree with (label >= min_positive_label); a negative is a non-gold
+    candidate they do not rate as relevant (label <= max_negative_label), constructed hard negatives preferred,
+    then the highest-labelled. Rows without a positive or a negative give no group.
+    """
+    groups = []
+    for row in rows:
+        triples = case_triples(row_to_case(row))
+        members = list(zip(triples, row.candidates, strict=True))
+        pos = [(t, c) for t, c in members if c.gold == 1 and c.label >= min_positive_label]
+        neg = [(t, c) for t, c in members if c.gold == 0 and c.label <= max_negative_label]
+        neg = sorted(neg, key=lambda m: _hardness(m[1].origin, m[1].label))[:negatives]
+        if not neg:
+            continue
+        for triple, cand in pos:
+            chosen = [(triple, cand), *neg]
+            groups.append(
+                {
+                    "instruction": triple[0],
+                    "query": triple[1],
+                    "documents": [t[2] for t, _ in chosen],
+                    "labels": [c.label for _, c in chosen],
+                }
+            )
+    return groups
+
+
+Collator = Callable[[list[dict[str, Any]]], dict[str, torch.Tensor]]
+
+
+def pointwise_collator(student: Student) -> Collator:
+    def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        batch = dict(student.encode([(f["instruction"], f["query"], f["document"]) for f in features]))
+        batch["soft_labels"] = torch.tensor([f["label"] for f in features], dtype=torch.float32)
+        return batch
+
+    return collate
+
+
+def group_collator(student: Student) -> Collator:
+    """Flatten the groups into one batch of triples; `group_mask` [groups, G] marks the real members row-major."""
+
+    def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        width = max(len(f["documents"]) for f in features)
+        triples = [(f["instruction"], f["query"], d) for f in features for d in f["documents"]]
+        batch = dict(student.encode(triples))
+        mask = torch.zeros(len(features), width, dtype=torch.bool)
+        labels = torch.zeros(len(features), width, dtype=torch.float32)
+        for i, f in enumerate(features):
+            mask[i, : len(f["documents"])] = True
+            labels[i, : len(f["labels"])] = torch.tensor(f["labels"], dtype=torch.float32)
+        batch["group_mask"] = mask
+        batch["group_labels"] = labels
+        return batch
+
+    return collate
