@@ -11,13 +11,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-from providers.base import Provider
-
-if TYPE_CHECKING:
-    from providers.client import Client
-    from schemas import ProviderConfig
 
 
 @dataclass
@@ -112,12 +105,3 @@ class AdaptiveConcurrency:
             if not waiter.done():
                 self.in_flight += 1
                 waiter.set_result(None)
-
-
-def limited(provider: Provider, max_concurrency: int, config: ProviderConfig | None = None) -> Client:
-    """Kept for old callers: a `Client` without cache or budget. Prefer `providers.client.open_client`."""
-    from providers.client import Client
-    from schemas import ProviderConfig
-
-    base = config or ProviderConfig(kind="openai_compatible", model=provider.model, base_url="unknown")
-    return Client(provider, base.model_copy(update={"max_concurrency": max_concurrency}))

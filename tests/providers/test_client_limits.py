@@ -9,7 +9,7 @@ import pytest
 
 from providers.base import ChatResult
 from providers.client import Client, open_client
-from providers.limits import AdaptiveConcurrency, TokenBucket, limited
+from providers.limits import AdaptiveConcurrency, TokenBucket
 from schemas import ProviderConfig
 from tests.openai_server import Reply, serve
 
@@ -72,7 +72,8 @@ def test_in_flight_calls_never_pass_the_limit():
             active -= 1
             return ChatResult(messages[-1]["content"])
 
-    client = limited(Slow(), 3)
+    config = ProviderConfig(kind="openai_compatible", model="m", base_url="http://127.0.0.1:9/v1", max_concurrency=3)
+    client = Client(Slow(), config)
     assert isinstance(client, Client) and client.name == "slow"
 
     async def run():
