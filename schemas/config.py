@@ -217,12 +217,13 @@ def _apply_override(data: dict[str, Any], assignment: str) -> None:
     node[parts[-1]] = _parse_value(raw.strip())
 
 
-def _describe(err: ValidationError) -> str:
+def describe_validation_error(err: ValidationError) -> str:
+    """The first problem as one line: `field.path: message (got value)`, and how many more there are."""
     first = err.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "(top level)"
     extra = f" (+{err.error_count() - 1} more)" if err.error_count() > 1 else ""
     got = first.get("input")
-    shown = "" if first["type"] == "extra_forbidden" or isinstance(got, dict) else f" (got {got!r})"
+    shown = "" if first["type"] == "extra_forbidden" or isinstance(got, dict | list) else f" (got {got!r})"
     return f"{where}: {first['msg']}{shown}{extra}"
 
 
@@ -243,4 +244,4 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     try:
         return BuildConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"config {source}: {_describe(exc)}") from None
+        raise ConfigError(f"config {source}: {describe_validation_error(exc)}") from None

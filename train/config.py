@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from schemas.config import describe_validation_error
+
 MAIN = "main"
 """The dataset named on the command line (`--data`); stages read it unless they say otherwise."""
 
@@ -117,20 +119,11 @@ class TrainConfig(_Section):
         return self
 
 
-def _describe(err: ValidationError) -> str:
-    first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    extra = f" (+{err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    got = first.get("input")
-    shown = "" if first["type"] == "extra_forbidden" or isinstance(got, dict | list) else f" (got {got!r})"
-    return f"{where}: {first['msg']}{shown}{extra}"
-
-
 def parse_train_config(data: dict[str, Any], source: str = "config") -> TrainConfig:
     try:
         return TrainConfig.model_validate(data)
     except ValidationError as exc:
-        raise TrainConfigError(f"training config {source}: {_describe(exc)}") from None
+        raise TrainConfigError(f"training config {source}: {describe_validation_error(exc)}") from None
 
 
 def load_train_config(path: str | Path) -> TrainConfig:
