@@ -1,9 +1,10 @@
 """Wall time and peak memory of a build (default: configs/default.toml into a fresh folder), and the resume overhead:
 a re-run with every shard complete, and a re-run after deleting one shard of each stage (as a crash would lose them).
 
-    python bench/build.py [--config configs/default.toml] [--set key=value ...]
+    python bench/build.py [--config configs/default.toml] [--set key=value ...] [--engine local|ray]
 
-Runs the build as a child process so its peak RSS is measured alone (resource.getrusage of the children).
+Runs the build as a child process so its peak RSS is measured alone (resource.getrusage of the children; under
+`--engine ray` that is the build process only, not Ray's workers).
 """
 
 from __future__ import annotations
@@ -35,10 +36,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="configs/default.toml")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--engine", choices=("local", "ray"), default="local")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
-        cmd = [sys.executable, "-m", "pipelines.build", "--config", args.config, "--out", str(out), "--quiet"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pipelines.build",
+            "--config",
+            args.config,
+            "--out",
+            str(out),
+            "--quiet",
+            "--engine",
+            args.engine,
+        ]
         for item in args.overrides:
             cmd += ["--set", item]
         cold_s, peak_mib = _timed(cmd)
@@ -55,6 +68,7 @@ def main() -> int:
     figures = {
         "config": args.config,
         "overrides": args.overrides,
+        "engine": args.engine,
         "queries": manifest["counts"]["queries"],
         "candidates": manifest["counts"]["candidates"],
         "judgments": manifest["counts"]["judgments"],

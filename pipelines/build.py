@@ -2,17 +2,18 @@
 
     python -m pipelines.build [--config configs/default.toml] [--out runs/NAME] [--set key=value ...] [--quiet]
                               [--decontaminate EVAL.jsonl|LOCOMO.json ... [--decontaminate-threshold 0.5]]
+                              [--engine local|ray [--ray-address ADDR]]
 
 Every stage writes content-addressed shards (see `pipelines.stages`), so a killed build resumes where it stopped and a
 re-run with the same config recomputes nothing. A run folder written by another schema version is refused.
 `--decontaminate` drops queries that overlap the given evaluation sets (see `pipelines.decontaminate`).
+`--engine ray` runs the shards as Ray tasks (see `pipelines.engine`): the same dataset, over a cluster's CPUs.
 `--quiet` prints errors and the final line only.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import logging
@@ -27,12 +28,14 @@ from typing import Any
 import datasets
 import transformers
 
-import generators
 import judges
 from generators import checks
+from pipelines import tasks
 from pipelines.calibrate import fit_or_load, write_audit
 from pipelines.card import render_card
+from pipelines.clients import open_clients
 from pipelines.decontaminate import THRESHOLD, EvalSetError, EvalSets, contaminated_ids, load_eval_sets
+from pipelines.engine import ENGINES, Engine, EngineError, open_engine
 from pipelines.export import save_dataset, to_dataset_dict
 from pipelines.manifest import write_manifest
 from pipelines.rows import to_row
@@ -40,10 +43,10 @@ from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits, calibration_slice
 from pipelines.stages import run_stage, stage_key
 from providers.base import ProviderError
-from providers.batching import BatchPending, open_batch_client
-from providers.budget import Budget, BudgetExceeded
-from providers.cache import CacheError, ResponseCache
-from providers.client import Client, open_client
+from providers.batching import BatchPending
+from providers.budget import BudgetExceeded
+from providers.cache import CacheError
+from providers.client import Client
 from providers.registry import MissingKeyError, check_keys
 from schemas import (
     SCHEMA_VERSION,
@@ -51,7 +54,6 @@ from schemas import (
     ConfigError,
     DatasetRow,
     Example,
-    Failure,
     GeneratedDialogue,
     Judgment,
     SoftLabel,
@@ -87,46 +89,6 @@ def model_identity(config: BuildConfig, names: list[str]) -> str:
     return json.dumps(used, sort_keys=True)
 
 
-def open_clients(config: BuildConfig, run_dir: Path) -> dict[str, Client]:
-    """One client per configured provider for the whole build, sharing the run's response cache and budget."""
-    if not config.providers:
-        return {}
-    cache = ResponseCache(run_dir / "cache.sqlite")
-    budget = Budget(config.max_cost_usd)
-    jobs = run_dir / "batches"
-    return {
-        name: open_batch_client(name, p, jobs, cache=cache, budget=budget)
-        if p.execution == "batch"
-        else open_client(name, p, cache=cache, budget=budget)
-        for name, p in config.providers.items()
-    }
-
-
-def generate(
-    config: BuildConfig, bounds: tuple[int, int], failed: list[Failure], clients: dict[str, Client]
-) -> list[GeneratedDialogue]:
-    """One generate shard: dialogues `bounds[0]`..`bounds[1] - 1`, by the template or through a model."""
-    if config.generate.realizer == "template":
-        return [generators.generate_dialogue(config, k) for k in range(*bounds)]
-    provider = clients[config.generate.realizer_provider]
-
-    async def one(k: int) -> GeneratedDialogue | None:
-        try:
-            return await generators.generate_dialogue_llm(config, k, provider)
-        except generators.RealizationError as exc:
-            failed.append(Failure(stage="generate", item=f"dlg-{k:05d}", error=str(exc), raw=exc.raw,
-                                  attempts=exc.attempts))  # fmt: skip
-            return None
-
-    async def shard() -> list[GeneratedDialogue | None]:
-        try:
-            return await asyncio.gather(*(one(k) for k in range(*bounds)))
-        finally:
-            await provider.aclose()
-
-    return [g for g in asyncio.run(shard()) if g is not None]
-
-
 def _calibration(folder: Path, *args: Any) -> judges.Calibration:
     """`fit_or_load`, refitting a calibration file that cannot be read back (a fit is a pure function of its key)."""
     path = folder / "calibration.json"
@@ -140,21 +102,44 @@ def _calibration(folder: Path, *args: Any) -> judges.Calibration:
 
 
 def build(
-    config: BuildConfig, run_dir: Path, *, quiet: bool = False, eval_sets: EvalSets | None = None
+    config: BuildConfig,
+    run_dir: Path,
+    *,
+    quiet: bool = False,
+    eval_sets: EvalSets | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> dict[str, Any]:
     """Run every stage into `run_dir`; return the manifest body.
 
     `eval_sets`: drop the queries that overlap them (keyed into the candidates stage, so other sets recompute it).
+    `engine`: "local" (this process) or "ray" (shards as Ray tasks, see `pipelines.engine`): the same dataset.
     """
     started = time.perf_counter()
     check_run_folder(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    clients = open_clients(config, run_dir)
+    runner = open_engine(engine, config, run_dir, clients, address=ray_address, quiet=quiet)
+    try:
+        return _build(config, run_dir, clients, runner, quiet=quiet, eval_sets=eval_sets, started=started)
+    finally:
+        runner.close()
+
+
+def _build(
+    config: BuildConfig,
+    run_dir: Path,
+    clients: dict[str, Client],
+    engine: Engine,
+    *,
+    quiet: bool,
+    eval_sets: EvalSets | None,
+    started: float,
+) -> dict[str, Any]:
     n, size = config.generate.dialogues, config.shard_size
     bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
     sizes = [hi - lo for lo, hi in bounds]
-
     kinds = {name: p.kind for name, p in config.providers.items()}
-    clients = open_clients(config, run_dir)
     keys: dict[str, str] = {}
     keys["generate"] = stage_key("generate", SCHEMA_VERSION, config.section_hash("generate"))
     if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
@@ -175,38 +160,24 @@ def build(
     def cost_so_far() -> str:
         return f"${sum(client.usage.cost_usd for client in clients.values()):.4f}"
 
-    def run(name: str, model: type, compute: Any) -> tuple[list[list[Any]], Any]:
+    def run(name: str, model: type, task: Any, args: Any) -> tuple[list[list[Any]], Any]:
         postfix = cost_so_far if paid and name in ("generate", "judge") else None
         return run_stage(
-            run_dir, name, keys[name], model, sizes, compute, unit="dialogue", quiet=quiet, postfix=postfix
-        )
+            run_dir, name, keys[name], model, sizes, task, args, engine=engine, unit="dialogue", quiet=quiet,
+            postfix=postfix,
+        )  # fmt: skip
 
-    generated, gen_stats = run(
-        "generate", GeneratedDialogue, lambda i, failed: generate(config, bounds[i], failed, clients)
-    )
+    generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
     queries = [q for shard in generated for g in shard for q in g.queries]
     duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
     kept = [q for q in queries if q.query_id not in duplicates]
     contaminated = set(contaminated_ids(kept, eval_sets)) if eval_sets is not None else set()
     dropped = duplicates | contaminated
 
-    def candidates(i: int, failed: list[Failure]) -> list[Example]:
-        made = [e for g in generated[i] for e in generators.build_candidates(g, config)]
-        return [e for e in made if e.query.query_id not in dropped]
-
-    examples, cand_stats = run("candidates", Example, candidates)
-    judgments, judge_stats = run(
-        "judge",
-        Judgment,
-        lambda i, failed: judges.judge(
-            examples[i],
-            config.judge,
-            config.seed,
-            open_provider=clients.__getitem__,
-            provider_kinds=kinds,
-            failed=failed,
-        ),
+    examples, cand_stats = run(
+        "candidates", Example, tasks.candidates, lambda i: (config, generated[i], frozenset(dropped))
     )
+    judgments, judge_stats = run("judge", Judgment, tasks.judge, lambda i: (config, examples[i]))
     all_examples = [e for shard in examples for e in shard]
     all_judgments = [j for shard in judgments for j in shard]
     split_of = assign_splits(sorted({g.dialogue.dialogue_id for s in generated for g in s}), config.split, config.seed)
@@ -217,11 +188,7 @@ def build(
     )
     calibrate_seconds = round(time.perf_counter() - t0, 3)
     labels, agg_stats = run(
-        "aggregate",
-        SoftLabel,
-        lambda i, failed: judges.aggregate(
-            examples[i], judgments[i], config.judge, config.aggregate, calibration=calibration, seed=config.seed
-        ),
+        "aggregate", SoftLabel, tasks.aggregate, lambda i: (config, examples[i], judgments[i], calibration)
     )
     t0 = time.perf_counter()
     report = write_audit(run_dir, config, all_examples, all_judgments, [x for s in labels for x in s], slice_ids)
@@ -252,6 +219,7 @@ def build(
 
     stages = {"generate": gen_stats, "candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats}
     body = {
+        "engine": engine.name,
         "stage_keys": keys,
         "counts": {
             "dialogues": sum(len(s) for s in generated),
@@ -344,6 +312,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="F",
         help=f"drop a query when this share of its word 5-grams is in an evaluation set (default {THRESHOLD})",
     )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="local", help="where shards run: this process, or Ray tasks (same dataset)"
+    )
+    parser.add_argument(
+        "--ray-address", default=None, metavar="ADDR", help="Ray cluster to join (default: RAY_ADDRESS, else local)"
+    )
     args = parser.parse_args(argv)
     with _console(args.quiet):
         return _run(args)
@@ -367,7 +341,12 @@ def _run(args: argparse.Namespace) -> int:
     datasets.disable_progress_bars()  # one bar per stage is ours; library bars would interleave with it
     transformers.utils.logging.disable_progress_bar()
     try:
-        body = build(config, run_dir, quiet=args.quiet, eval_sets=eval_sets)
+        body = build(
+            config, run_dir, quiet=args.quiet, eval_sets=eval_sets, engine=args.engine, ray_address=args.ray_address
+        )
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except BatchPending as exc:
         print(f"waiting: {exc}; the batches are submitted (run folder: batches/): run the same command later to "
               "collect them", file=sys.stderr)  # fmt: skip

@@ -16,17 +16,19 @@ recomputed one is the one that was lost. Temporary files left by a killed build 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from pipelines.engine import Engine, Task
 from pipelines.shards import ShardError, read_shard, remove_stale_temps, write_shard
 from providers.batching import BatchPending
 from schemas import Failure
@@ -57,56 +59,65 @@ def run_stage(
     key: str,
     model: type[R],
     sizes: Sequence[int],
-    compute: Callable[[int, list[Failure]], list[R]],
+    task: Task,
+    args: Callable[[int], tuple[Any, ...]],
     *,
+    engine: Engine,
     unit: str,
     quiet: bool = False,
     postfix: Callable[[], str] | None = None,
 ) -> tuple[list[list[R]], StageStats]:
     """Produce every shard of a stage, reusing complete ones. `sizes[i]` is shard i's weight for the progress bar.
 
-    `compute(i, failures)` returns shard i's records and appends what it had to keep aside to `failures`.
-    `postfix()`, when given, is shown after the bar's counts once a shard is done (the cost so far, say).
+    Shard i is `task(clients, failed, *args(i))` (see `pipelines.tasks`), run by `engine`; `args(i)` is only asked
+    for the shards that are not on disk. `postfix()`, when given, is shown after the bar's counts once a shard is
+    done (the cost so far, say).
     """
     folder = run_dir / name / key
     for stale in remove_stale_temps(folder):
         log.info("removed %s, left by a killed build", stale)
     stats = StageStats()
-    shards: list[list[R]] = []
+    shards: dict[int, list[R]] = {}
+    failures: dict[int, list[Failure]] = {}
     pending: BatchPending | None = None
     start = time.perf_counter()
     with tqdm(total=sum(sizes), desc=f"{name:<10}", unit=unit, disable=quiet, leave=True) as bar:
+        missing: dict[int, Callable[[], tuple[Any, ...]]] = {}
         for i, size in enumerate(sizes):
             path = folder / f"shard-{i:05d}.jsonl"
-            failed_path = folder / f"failures-{i:05d}.jsonl"
-            reused = _read(path, failed_path, model) if path.exists() else None
-            if reused is not None:
-                records, failures = reused
-                stats.reused += 1
+            reused = _read(path, _failures_path(path), model) if path.exists() else None
+            if reused is None:
+                missing[i] = functools.partial(args, i)
+                continue
+            shards[i], failures[i] = reused
+            stats.reused += 1
+            bar.update(size)
+        for i, outcome in engine.map(task, missing):
+            if outcome.pending is not None:
+                pending = pending or outcome.pending
             else:
-                failures = []
-                try:
-                    records = compute(i, failures)
-                except BatchPending as exc:  # submitted, not back yet: submit the other shards' batches too
-                    pending = pending or exc
-                    bar.update(size)
-                    continue
-                if failures:
-                    write_shard(failed_path, failures)
+                path = folder / f"shard-{i:05d}.jsonl"
+                if outcome.failures:  # written first: a shard on disk always has its failures beside it
+                    write_shard(_failures_path(path), outcome.failures)
                 else:  # one a killed try of this shard left behind
-                    failed_path.unlink(missing_ok=True)
-                write_shard(path, records)
+                    _failures_path(path).unlink(missing_ok=True)
+                write_shard(path, outcome.records)
+                shards[i], failures[i] = outcome.records, outcome.failures
                 stats.computed += 1
-            stats.failures += failures
-            shards.append(records)
-            stats.records += len(records)
             if postfix is not None:
                 bar.set_postfix_str(postfix(), refresh=False)
-            bar.update(size)
+            bar.update(sizes[i])
     stats.seconds = round(time.perf_counter() - start, 3)
     if pending is not None:
         raise pending
-    return shards, stats
+    ordered = [shards[i] for i in range(len(sizes))]
+    stats.records = sum(len(s) for s in ordered)
+    stats.failures = [f for i in range(len(sizes)) for f in failures[i]]
+    return ordered, stats
+
+
+def _failures_path(shard: Path) -> Path:
+    return shard.with_name(shard.name.replace("shard-", "failures-", 1))
 
 
 def _read(path: Path, failed_path: Path, model: type[R]) -> tuple[list[R], list[Failure]] | None:

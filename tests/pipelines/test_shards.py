@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from pipelines.engine import LocalEngine
 from pipelines.shards import ShardError, read_shard, remove_stale_temps, write_shard
 from pipelines.stages import run_stage
 from schemas import Memory
@@ -44,18 +45,24 @@ def test_stale_temps_of_dead_writers_are_removed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, "shard-00000.jsonl"]
 
 
+LOCAL = LocalEngine(clients={})
+
+
 def test_stage_shows_the_postfix_and_recomputes_a_corrupt_shard(tmp_path, capsys, caplog):
     calls = []
 
-    def compute(i, failed):
+    def compute(clients, failed, i):
         calls.append(i)
         return [Memory(memory_id=f"m{i}", text="t")]
 
-    run_stage(tmp_path, "s", "k", Memory, [1, 1], compute, unit="x", postfix=lambda: "$0.0125")
+    def args(i):
+        return (i,)
+
+    run_stage(tmp_path, "s", "k", Memory, [1, 1], compute, args, engine=LOCAL, unit="x", postfix=lambda: "$0.0125")
     assert "$0.0125" in capsys.readouterr().err
     (tmp_path / "s" / "k" / "shard-00001.jsonl").write_text("{broken")
     with caplog.at_level("WARNING", logger="pipelines.stages"):
-        shards, stats = run_stage(tmp_path, "s", "k", Memory, [1, 1], compute, unit="x", quiet=True)
+        shards, stats = run_stage(tmp_path, "s", "k", Memory, [1, 1], compute, args, engine=LOCAL, unit="x", quiet=True)
     assert calls == [0, 1, 1] and stats.computed == 1 and stats.reused == 1
     assert shards == [[Memory(memory_id="m0", text="t")], [Memory(memory_id="m1", text="t")]]
     assert "shard-00001.jsonl:1: not a valid Memory" in caplog.text and "recomputing" in caplog.text
