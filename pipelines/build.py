@@ -33,7 +33,7 @@ from generators import checks
 from pipelines import tasks
 from pipelines.calibrate import fit_or_load, write_audit
 from pipelines.card import render_card
-from pipelines.clients import open_clients
+from pipelines.clients import open_clients, run_spend
 from pipelines.decontaminate import THRESHOLD, EvalSetError, EvalSets, contaminated_ids, load_eval_sets
 from pipelines.engine import ENGINES, Engine, EngineError, open_engine
 from pipelines.export import save_dataset, to_dataset_dict
@@ -191,7 +191,9 @@ def _build(
         "aggregate", SoftLabel, tasks.aggregate, lambda i: (config, examples[i], judgments[i], calibration)
     )
     t0 = time.perf_counter()
-    report = write_audit(run_dir, config, all_examples, all_judgments, [x for s in labels for x in s], slice_ids)
+    report = write_audit(
+        run_dir, config, all_examples, all_judgments, [x for s in labels for x in s], slice_ids, keys["aggregate"]
+    )
     audit_seconds = round(time.perf_counter() - t0, 3)
 
     decontamination = None
@@ -255,6 +257,7 @@ def _build(
         "tokens": sum(j.tokens for j in all_judgments),
         "providers": {name: client.usage.as_dict() for name, client in clients.items()},
         "cost_usd": round(sum(client.usage.cost_usd for client in clients.values()), 6),
+        "run_total": run_spend(clients),  # every invocation's paid answers, from the response cache
         "failures": {
             "count": sum(len(s.failures) for s in stages.values()),
             "by_stage": {name: len(s.failures) for name, s in stages.items()},

@@ -37,8 +37,18 @@ def write_audit(
     judgments: list[Judgment],
     labels: list[SoftLabel],
     slice_ids: set[str],
+    key: str,
 ) -> dict[str, Any]:
-    """`audit/audit.json`: calibration and quality figures on every dialogue outside the calibration slice."""
+    """`audit/audit.json`: calibration and quality figures on every dialogue outside the calibration slice.
+
+    `key` is the labels' stage key: the report is written beside it (`audit/audit.key`) and reused while it matches.
+    """
+    path, key_path = run_dir / "audit" / "audit.json", run_dir / "audit" / "audit.key"
+    if path.exists() and key_path.exists() and key_path.read_text(encoding="utf-8") == key:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            pass  # recomputed below
     cal_examples, cal_judgments = _in(slice_ids, examples, judgments)
     reported = {e.query.dialogue_id for e in examples} - slice_ids
     report = judges.audit(
@@ -51,5 +61,7 @@ def write_audit(
         calibration_judgments=cal_judgments,
         reported_dialogues=reported,
     )
-    write_atomic(run_dir / "audit" / "audit.json", (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
+    key_path.unlink(missing_ok=True)  # a report and a key that do not belong together are never left behind
+    write_atomic(path, (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
+    write_atomic(key_path, key.encode())
     return report

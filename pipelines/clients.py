@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from providers.batching import open_batch_client
 from providers.budget import Budget
@@ -31,6 +32,27 @@ def open_clients(
             out[name] = open_batch_client(name, p, jobs, cache=cache, budget=budget)
         else:
             out[name] = open_client(name, p, cache=cache, budget=budget)
+    return out
+
+
+def run_spend(clients: dict[str, Client]) -> dict[str, Any]:
+    """What the whole run paid for, over every invocation: the answers in its response cache, priced per provider.
+
+    The manifest's `providers` / `cost_usd` count this invocation's calls only (a resumed build reuses earlier
+    shards for free); this counts each answer the run ever kept once.
+    """
+    caches = {id(c.cache): c.cache for c in clients.values() if c.cache is not None}
+    totals: dict[str, tuple[int, int, int]] = {}
+    for cache in caches.values():
+        totals |= cache.totals()
+    out: dict[str, Any] = {"providers": {}, "cost_usd": 0.0}
+    for name, client in clients.items():
+        answers, tokens_in, tokens_out = totals.get(name, (0, 0, 0))
+        cost = client.price.cost(tokens_in, tokens_out) if client.price else 0.0
+        out["providers"][name] = {"answers": answers, "input_tokens": tokens_in, "output_tokens": tokens_out,
+                                  "cost_usd": round(cost, 6)}  # fmt: skip
+        out["cost_usd"] += cost
+    out["cost_usd"] = round(out["cost_usd"], 6)
     return out
 
 

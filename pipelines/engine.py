@@ -95,25 +95,32 @@ class RayEngine:
         except ImportError:
             raise EngineError("--engine ray needs Ray: pip install 'memdistill[ray]'") from None
         self._ray = ray
-        self._started = not ray.is_initialized()
-        if self._started:
-            ray.init(
-                address=address,
-                include_dashboard=False,
-                log_to_driver=not quiet,
-                configure_logging=False,
-            )
+        self._config, self._run_dir, self._address, self._quiet = config, run_dir, address, quiet
         self.clients = clients
-        self.tasks = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self._started = False
+        self._spec: Any = None
+
+    def _start(self) -> None:
+        """Join or start Ray on the first shard there is to compute (a fully reused build never starts it)."""
+        ray = self._ray
+        if not ray.is_initialized():
+            ray.init(address=self._address, include_dashboard=False, log_to_driver=not self._quiet,
+                     configure_logging=False)  # fmt: skip
+            self._started = True
+        tasks = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        clients = self.clients
         spent = sum(c.budget.spent_usd for c in clients.values() if c.budget is not None) if clients else 0.0
-        self._budget = _budget_actor(ray).remote(config.max_cost_usd, spent) if clients else None
-        self._spec = WorkerSpec(config, str(run_dir.resolve()), self.tasks, self._budget)
+        budget = _budget_actor(ray).remote(self._config.max_cost_usd, spent) if clients else None
+        self._spec = ray.put(WorkerSpec(self._config, str(self._run_dir.resolve()), tasks, budget))
         self._remote = ray.remote(num_cpus=1)(_work)
 
     def map(self, task: Task, jobs: dict[int, Callable[[], tuple[Any, ...]]]) -> Iterator[tuple[int, Outcome]]:
+        if not jobs:
+            return
+        if self._spec is None:
+            self._start()
         ray = self._ray
-        spec = ray.put(self._spec)
-        index = {self._remote.remote(spec, task, args()): i for i, args in jobs.items()}
+        index = {self._remote.remote(self._spec, task, args()): i for i, args in jobs.items()}
         waiting = list(index)
         try:
             while waiting:

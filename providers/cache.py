@@ -140,6 +140,18 @@ class ResponseCache:
             (key, provider, model, dump_result(result)),
         )
 
+    def totals(self) -> dict[str, tuple[int, int, int]]:
+        """Per provider name: (answers, input tokens, output tokens) kept in the cache, over every build that wrote
+        it. What a run paid for, whichever invocation made the calls (answers that were never kept, such as ones
+        that did not fit the schema, are not in it)."""
+        rows = self._run(
+            "SELECT provider, count(*), coalesce(sum(json_extract(result, '$.input_tokens')), 0), "
+            "coalesce(sum(json_extract(result, '$.output_tokens')), 0) FROM responses GROUP BY provider "
+            "ORDER BY provider",
+            (),
+        )
+        return {provider: (n, int(tin), int(tout)) for provider, n, tin, tout in rows}
+
     def __len__(self) -> int:
         return self._run("SELECT count(*) FROM responses", ())[0][0]
 

@@ -12,6 +12,7 @@ from datasets import load_from_disk
 
 from pipelines.build import build, main
 from schemas import SKILLS, DatasetRow, load_config
+from tests.pipelines.fast_run import fast_build
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "configs" / "tiny.toml"
@@ -139,3 +140,17 @@ def test_teacher_weight_reaggregates_without_rejudging(tiny_run):
     changed = build(load_config(TINY, [f"judge.teachers={teachers}"]), run_dir, quiet=True)
     assert changed["stages"]["judge"]["shards_computed"] == 0
     assert changed["stages"]["aggregate"]["shards_computed"] == 3
+
+
+def test_the_audit_is_reused_while_the_labels_are_and_redone_when_they_change(tmp_path):
+    first = fast_build(tmp_path)
+    audit = tmp_path / "audit" / "audit.json"
+    audit.write_text(audit.read_text() + " ")  # marks this copy: a reused report keeps the mark
+    assert fast_build(tmp_path)["calibration"] == first["calibration"] and audit.read_text().endswith(" ")
+    changed = fast_build(tmp_path, 'judge.teachers=[{name="scenario", kind="scenario"}, {name="bm25", kind="bm25", '
+                                   'weight=0.5}]')  # fmt: skip
+    assert changed["stage_keys"]["aggregate"] != first["stage_keys"]["aggregate"]
+    assert (
+        not audit.read_text().endswith(" ")
+        and (tmp_path / "audit" / "audit.key").read_text() == changed["stage_keys"]["aggregate"]
+    )

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pipelines.build import main
 from tests.generators.test_llm_realizer import rewrite, scripted_turns
 from tests.openai_server import Reply, serve
@@ -47,6 +49,10 @@ def test_usage_in_manifest_and_a_rerun_served_from_the_cache(tmp_path):
         assert len(server.requests) == first_calls
     again = json.loads((out / "manifest.json").read_text())
     assert again["providers"]["local"]["cache_hits"] == first_calls
+    # this invocation paid nothing; the run as a whole paid what the first one did
+    assert again["cost_usd"] == 0 and manifest["run_total"] == again["run_total"]
+    assert again["run_total"]["cost_usd"] == pytest.approx(manifest["cost_usd"])
+    assert again["run_total"]["providers"]["local"]["answers"] == first_calls
     assert again["dataset"]["fingerprints"] == manifest["dataset"]["fingerprints"]
 
 
