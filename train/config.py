@@ -70,6 +70,9 @@ class StageConfig(_Section):
     batch_size: int = Field(default=16, ge=1, description="per device: examples (bce) or groups (infonce)")
     warmup: float = Field(default=0.1, ge=0, description="warmup steps, or a fraction of all steps when < 1")
     weight_decay: float = Field(default=0.0, ge=0)
+    dialogue_negatives: int = Field(
+        default=0, ge=0, description="easy negatives per query: other queries' candidates on its dialogue, label 0"
+    )
     # infonce only
     negatives: int = Field(default=7, ge=1, description="hard negatives per positive (infonce)")
     temperature: float = Field(default=1.0, gt=0, description="the group's logits are divided by it (infonce)")

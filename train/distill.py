@@ -31,7 +31,7 @@ from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import read_rows, rows_to_cases, training_examples
 from train.engine import train_stage
-from train.groups import infonce_groups, pointwise_examples, weighted
+from train.groups import infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 from train.students import KINDS, Student, load_student
 
 log = logging.getLogger("train.distill")
@@ -63,7 +63,11 @@ def load_sources(config: TrainConfig, data: Path) -> dict[str, list[DatasetRow]]
 
 def stage_examples(stage: StageConfig, sources: dict[str, list[DatasetRow]], seed: int) -> list[dict[str, Any]]:
     """The stage's mixed rows (by weight) as pointwise examples (bce) or groups (infonce)."""
-    rows = [r for name, w in sorted(stage.data.items()) for r in weighted(sources[name], w, seed, name)]
+    rows = [
+        r
+        for name, w in sorted(stage.data.items())
+        for r in weighted(with_dialogue_negatives(sources[name], stage.dialogue_negatives, seed), w, seed, name)
+    ]
     if stage.loss == "bce":
         return pointwise_examples(rows)
     return infonce_groups(rows, stage.negatives, stage.min_positive_label, stage.max_negative_label)

@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from schemas import DatasetRow, origin_kind
+from schemas import DatasetRow, RowCandidate, origin_kind
 from train.data import case_triples, row_to_case
 from train.students import Student
 
@@ -31,6 +31,33 @@ def weighted(rows: Sequence[DatasetRow], weight: float, seed: int, name: str) ->
     return out
 
 
+DIALOGUE_ORIGIN = "dialogue:other_query"
+
+
+def with_dialogue_negatives(rows: Sequence[DatasetRow], k: int, seed: int) -> list[DatasetRow]:
+    """Each row with up to `k` easy negatives: candidates of other queries on the same dialogue, label 0.
+
+    A row's pool holds only hard candidates (its evidence, constructed look-alikes, retrieved ones); a reranker in a
+    real memory system also sees every other turn the first stage lets through. Every turn expressing a query's
+    answer is among its gold candidates, so a turn outside its pool is no answer to it. Seeded per query.
+    """
+    if k <= 0:
+        return list(rows)
+    pools: dict[str, dict[str, RowCandidate]] = {}
+    for row in rows:
+        pool = pools.setdefault(row.dialogue_id, {})
+        for c in row.candidates:
+            pool.setdefault(c.memory_id, c)
+    out = []
+    for row in rows:
+        own = {c.memory_id for c in row.candidates}
+        others = [c for mid, c in sorted(pools[row.dialogue_id].items()) if mid not in own]
+        chosen = seeded_rng("dialogue-negatives", seed, row.query_id).sample(others, min(k, len(others)))
+        extra = [c.model_copy(update={"gold": 0, "label": 0.0, "tier": 0, "origin": DIALOGUE_ORIGIN}) for c in chosen]
+        out.append(row.model_copy(update={"candidates": [*row.candidates, *extra]}))
+    return out
+
+
 def pointwise_examples(rows: Sequence[DatasetRow]) -> list[dict[str, Any]]:
     """One example per (query, candidate): instruction, query side, document, soft label."""
     out = []
@@ -48,7 +75,8 @@ def _hardness(origin: str, label: float) -> tuple[int, float]:
 def infonce_groups(
     rows: Sequence[DatasetRow], negatives: int, min_positive_label: float = 0.5, max_negative_label: float = 0.5
 ) -> list[dict[str, Any]]:
-    """One group per positive: the positive first, then up to `negatives` hard negatives of the same row.
+    """One group per positive: the positive first, then up to `negatives` hard negatives of the same row, then its
+    easy negatives from the dialogue (`with_dialogue_negatives`), if it has any.
 
     A positive is a gold candidate the teachers agree with (label >= min_positive_label); a negative is a non-gold
     candidate they do not rate as relevant (label <= max_negative_label), constructed hard negatives preferred,
@@ -60,7 +88,9 @@ def infonce_groups(
         members = list(zip(triples, row.candidates, strict=True))
         pos = [(t, c) for t, c in members if c.gold == 1 and c.label >= min_positive_label]
         neg = [(t, c) for t, c in members if c.gold == 0 and c.label <= max_negative_label]
-        neg = sorted(neg, key=lambda m: _hardness(m[1].origin, m[1].label))[:negatives]
+        easy = [(t, c) for t, c in neg if c.origin == DIALOGUE_ORIGIN]
+        hard = [(t, c) for t, c in neg if c.origin != DIALOGUE_ORIGIN]
+        neg = sorted(hard, key=lambda m: _hardness(m[1].origin, m[1].label))[:negatives] + easy
         if not neg:
             continue
         for triple, cand in pos:

@@ -7,7 +7,7 @@ import torch
 
 from schemas import RowCandidate
 from tests.train.toy_data import toy_rows
-from train.groups import infonce_groups, pointwise_examples, weighted
+from train.groups import DIALOGUE_ORIGIN, infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 from train.losses import group_loss
 
 
@@ -80,3 +80,38 @@ def test_group_loss_kl_is_zero_when_the_student_matches_the_teachers() -> None:
     assert torch.isfinite(x.grad).all() and x.grad[0, 2] == 0
     with pytest.raises(ValueError, match="column 0"):
         group_loss(logits, torch.tensor([[False, True, True]]), labels)
+
+
+def test_dialogue_negatives_come_from_other_queries_of_the_same_dialogue() -> None:
+    base = toy_rows(1)[0]
+    a = base.model_copy(
+        update={
+            "query_id": "qa",
+            "candidates": [_cand("p1", 1, 0.9, "evidence"), _cand("c1", 0, 0.1, "constructed:superseded")],
+        }
+    )
+    b = base.model_copy(
+        update={
+            "query_id": "qb",
+            "candidates": [
+                _cand("p2", 1, 0.9, "evidence"),
+                _cand("c1", 0, 0.2, "constructed:superseded"),
+                _cand("r9", 0, 0.3, "retrieved:bm25"),
+            ],
+        }
+    )
+    other = base.model_copy(update={"query_id": "qc", "dialogue_id": "elsewhere",
+                                    "candidates": [_cand("z", 1, 0.9, "evidence")]})  # fmt: skip
+    out = with_dialogue_negatives([a, b, other], 5, seed=3)
+    extra = {r.query_id: [c for c in r.candidates if c.origin == DIALOGUE_ORIGIN] for r in out}
+    # qa gets b's candidates it does not hold (never its own c1 twice, never another dialogue's), as label-0 negatives
+    assert sorted(c.memory_id for c in extra["qa"]) == ["p2", "r9"]
+    assert all(c.gold == 0 and c.label == 0.0 for c in extra["qa"])
+    assert sorted(c.memory_id for c in extra["qb"]) == ["p1"] and extra["qc"] == []
+    assert out[0].candidates[:2] == a.candidates  # the row's own candidates untouched
+    assert with_dialogue_negatives([a, b, other], 1, seed=3) == with_dialogue_negatives([a, b, other], 1, seed=3)
+    assert with_dialogue_negatives([a, b], 0, seed=3) == [a, b]
+    # InfoNCE: hard negatives up to `negatives`, then every easy one
+    group = infonce_groups(out[:1], negatives=1)[0]
+    assert group["documents"][:2] == ["memory p1", "memory c1"] and len(group["documents"]) == 4
+    assert group["labels"][2:] == [0.0, 0.0]
