@@ -1,11 +1,13 @@
 """Write the labelled rows as a `datasets` DatasetDict with explicit features and a dataset card; export a built
 dataset in the forms trainers read (see `pipelines.formats`).
 
-    python -m pipelines.export RUN --format {flagembedding,sentence-transformers,jsonl} --out PATH [--split NAME]
-                               [--push-to-hub REPO]
+    python -m pipelines.export RUN --format {flagembedding,sentence-transformers,jsonl,locomo} --out PATH
+                               [--split NAME] [--push-to-hub REPO]
 
 `PATH` is a folder. flagembedding and jsonl write `PATH/<split>.jsonl` (give FlagEmbedding's `--train_data` the
-file `PATH/train.jsonl`, not the folder); sentence-transformers saves a DatasetDict there (`load_from_disk(PATH)`).
+file `PATH/train.jsonl`, not the folder); sentence-transformers saves a DatasetDict there (`load_from_disk(PATH)`);
+locomo writes `PATH/<split>.json` in the public LoCoMo schema, one sample per dialogue with every turn (read from the
+run's generate stage), for `python -m train.evaluate --locomo PATH/test.json`.
 Every split of the run by default; `--split` picks one. `--push-to-hub REPO` also uploads the same DatasetDict
 (with the run's card for jsonl) to the Hugging Face Hub with the token in `HF_TOKEN`.
 """
@@ -23,12 +25,12 @@ from pathlib import Path
 from datasets import Dataset, DatasetDict, Features, List, Value, disable_progress_bars, load_from_disk
 from huggingface_hub import HfApi
 
-from pipelines.formats import FLAGEMBEDDING_FEATURES, cross_encoder_pairs, flagembedding_records
-from pipelines.shards import write_atomic
+from pipelines.formats import FLAGEMBEDDING_FEATURES, cross_encoder_pairs, flagembedding_records, locomo_samples
+from pipelines.shards import ShardError, read_shard, write_atomic
 from pipelines.split import SPLITS
-from schemas import DatasetRow
+from schemas import DatasetRow, Dialogue, GeneratedDialogue
 
-FORMATS = ("flagembedding", "sentence-transformers", "jsonl")
+FORMATS = ("flagembedding", "sentence-transformers", "jsonl", "locomo")
 
 FEATURES = Features(
     {
@@ -100,6 +102,21 @@ def load_rows(run_dir: Path, splits: list[str] | None = None) -> dict[str, list[
     return {name: [DatasetRow.model_validate(r) for r in dataset[name]] for name in splits or list(dataset)}
 
 
+def load_dialogues(run_dir: Path) -> list[Dialogue]:
+    """The run's generated dialogues (whole: the rows carry only each query's candidates), from the generate stage's
+    shards that `manifest.json` names, in shard order."""
+    path = run_dir / "manifest.json"
+    try:
+        key = json.loads(path.read_text(encoding="utf-8"))["stage_keys"]["generate"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ExportError(f"{path}: no stage_keys.generate to read the dialogues from") from None
+    paths = sorted((run_dir / "generate" / key).glob("shard-*.jsonl"))
+    try:
+        return [g.dialogue for shard in paths for g in read_shard(shard, GeneratedDialogue)]
+    except ShardError as exc:
+        raise ExportError(str(exc)) from None
+
+
 def _write_jsonl(path: Path, lines: list[str]) -> None:
     write_atomic(path, "".join(line + "\n" for line in lines).encode())
 
@@ -111,6 +128,7 @@ def export(run_dir: Path, fmt: str, out: Path, splits: list[str] | None = None) 
         raise ExportError(f"{out}: exists and is not a saved dataset (it would be replaced); choose another --out")
     counts: Counter[str] = Counter()
     parts: dict[str, Dataset] = {}
+    dialogues = load_dialogues(run_dir) if fmt == "locomo" else []
     for name, part in rows.items():
         counts["queries"] += len(part)
         if fmt == "flagembedding":
@@ -123,6 +141,13 @@ def export(run_dir: Path, fmt: str, out: Path, splits: list[str] | None = None) 
             parts[name] = to_dataset_dict({name: part})[name]
         elif fmt == "sentence-transformers":
             parts[name] = cross_encoder_pairs(part)
+        elif fmt == "locomo":
+            try:
+                samples = locomo_samples(part, dialogues)
+            except ValueError as exc:
+                raise ExportError(f"{run_dir}: {exc}") from None
+            write_atomic(out / f"{name}.json", (json.dumps(samples, indent=1, ensure_ascii=False) + "\n").encode())
+            parts[name] = Dataset.from_list(samples)
         else:
             raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
         counts["records"] += len(parts[name])
@@ -150,7 +175,13 @@ def push_to_hub(dataset: DatasetDict, repo: str, token: str, card: Path | None =
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.export", description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path, help="run folder written by python -m pipelines.build")
-    parser.add_argument("--format", required=True, choices=FORMATS)
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=FORMATS,
+        help="flagembedding, jsonl: PATH/<split>.jsonl; sentence-transformers: a saved DatasetDict in PATH; "
+        "locomo: PATH/<split>.json in the LoCoMo schema (for train.evaluate --locomo)",
+    )
     parser.add_argument("--out", required=True, type=Path, help="output folder")
     parser.add_argument("--split", choices=SPLITS, default=None, help="one split (default: every split)")
     parser.add_argument("--push-to-hub", metavar="REPO", default=None, help="also upload to this Hub dataset repo")

@@ -7,6 +7,11 @@ Real LoCoMo files have quirks; this loader repairs what it can and counts what i
 evidence strings holding several ids ("D8:6; D9:17"), misformatted ids ("D:11:26", "D30:05"), evidence that
 points at no turn (dropped), answers given as numbers, adversarial items (category 5) whose answer is in
 `adversarial_answer`, sessions with a date but no turns, turns repeating an id (the first is kept).
+
+QA items written by `python -m pipelines.export --format locomo` carry extension fields that LoCoMo's own files lack
+and that this loader reads when present: `context` (the turns a coreference question leans on), `query_time` (ISO;
+instead of the last session + `QUERY_DELAY`), `instruction`, `skill` (the case's `category_name`, so reports come out
+per skill) and `query_id` (kept in meta).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from schemas import CaseCandidate, RerankCase
+from pydantic import ValidationError
+
+from schemas import CaseCandidate, ContextTurn, RerankCase
+from schemas.config import describe_validation_error
 from train.baselines import bm25_case_scores
 from train.groups import seeded_rng
 
@@ -211,6 +219,23 @@ def _answer(qa: dict[str, Any], counts: Counter[str]) -> str:
     return value
 
 
+def _extensions(qa: dict[str, Any], where: str) -> dict[str, Any]:
+    """The RerankCase fields an exported QA item sets (`context`, `query_time`, `instruction`); none for LoCoMo's."""
+    out: dict[str, Any] = {}
+    try:
+        if qa.get("context"):
+            out["context"] = [ContextTurn.model_validate(turn) for turn in qa["context"]]
+        if qa.get("query_time"):
+            out["query_time"] = datetime.fromisoformat(str(qa["query_time"]))
+    except ValidationError as exc:
+        raise LocomoError(f"{where}: context {describe_validation_error(exc)}") from None
+    except ValueError as exc:
+        raise LocomoError(f"{where}: query_time: {exc}") from None
+    if str(qa.get("instruction") or "").strip():
+        out["instruction"] = str(qa["instruction"]).strip()
+    return out
+
+
 def load_locomo(
     path: str | Path, candidates: str = "turns", pool: int | None = None, seed: int = 13
 ) -> tuple[list[RerankCase], dict[str, int]]:
@@ -270,16 +295,19 @@ def load_locomo(
             meta = {
                 "sample_id": sample_id,
                 "category": category,
-                "category_name": CATEGORIES.get(category, str(category)),
+                "category_name": str(qa.get("skill") or CATEGORIES.get(category, str(category))),
                 "answer": _answer(qa, counts),
             }
+            if qa.get("query_id"):
+                meta["query_id"] = str(qa["query_id"])
+            fields = {"query_time": query_time, **_extensions(qa, f"{path}: sample {sample_id}: qa {j}")}
             case = RerankCase(
                 case_id=f"{sample_id}:qa{j}",
                 query=question,
-                query_time=query_time,
                 candidates=pool_items,
                 positives=positives,
                 meta=meta,
+                **fields,
             )
             cases.append(fixed_pool(case, pool, seed) if pool is not None and len(pool_items) > pool else case)
             counts["cases"] += 1

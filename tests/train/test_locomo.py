@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from schemas import ContextTurn
 from train.locomo import LocomoError, load_locomo, normalize_dia_id, parse_date
 
 QUIRKY = [
@@ -130,3 +131,31 @@ def test_fixed_pools_keep_positives_and_are_seeded(locomo_sample: Path) -> None:
     assert [[c.id for c in x.candidates] for x in pooled] != [[c.id for c in x.candidates] for x in other]
     with pytest.raises(LocomoError, match="pool 1"):
         load_locomo(locomo_sample, pool=1)
+
+
+def test_export_extension_fields_are_read_when_present(locomo_sample: Path, tmp_path: Path) -> None:
+    """`context`, `query_time`, `instruction`, `skill` and `query_id` (what pipelines.export --format locomo adds)
+    reach the case; items without them keep the defaults."""
+    data = json.loads(locomo_sample.read_text())
+    qa = data[0]["qa"]
+    qa[1] |= {"context": [{"speaker": "Tomas", "text": "She moved?"}], "query_time": "2023-07-01T09:30:00",
+              "instruction": " Find the memory. ", "skill": "causal", "query_id": "dlg-1-q2"}  # fmt: skip
+    path = tmp_path / "extended.json"
+    path.write_text(json.dumps(data))
+    plain, _ = load_locomo(locomo_sample)
+    cases, _ = load_locomo(path)
+    case = cases[1]
+    assert case.context == [ContextTurn(speaker="Tomas", text="She moved?")]
+    assert case.query_time == datetime(2023, 7, 1, 9, 30) and case.instruction == "Find the memory."
+    assert case.meta == {**plain[1].meta, "category_name": "causal", "query_id": "dlg-1-q2"}
+    assert plain[1].query_time == datetime(2023, 6, 20, 19, 40) and plain[1].context == [] and not plain[1].instruction
+    assert cases[0] == plain[0] and cases[2:] == plain[2:]
+
+    qa[1]["context"] = [{"speaker": "Tomas"}]
+    path.write_text(json.dumps(data))
+    with pytest.raises(LocomoError, match=r"extended\.json: sample sample-1: qa 1: context text: Field required"):
+        load_locomo(path)
+    qa[1] |= {"context": [], "query_time": "yesterday"}
+    path.write_text(json.dumps(data))
+    with pytest.raises(LocomoError, match="qa 1: query_time: Invalid isoformat"):
+        load_locomo(path)
