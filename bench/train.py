@@ -1,5 +1,6 @@
 """Train the MiniLM cross-encoder student on the default build on CPU, then compare it with BM25 and the embedding
-model (MiniLM bi-encoder cosine) on the test split, and on a LoCoMo-format file.
+model (MiniLM bi-encoder cosine) on the test split, on the test split exported as LoCoMo with every turn of a
+dialogue as a candidate (the transfer proxy), and on a LoCoMo-format file.
 
     python bench/train.py [--data runs/default/dataset] [--config configs/train.toml] [--out runs/bench-train]
                           [--threads 2] [--locomo ../shared/fixtures/locomo_format_sample.json] [--skip-train]
@@ -26,6 +27,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch
 from datasets import load_from_disk
 
+from pipelines.export import export
 from train.config import load_train_config
 from train.data import rows_to_cases
 from train.distill import run
@@ -87,6 +89,17 @@ def main() -> int:
     print(f"\n## test split of {args.data} ({len(test_cases)} queries)\n")
     print(format_table(systems))
     print("\nstudent beats both baselines:", all(result["beats"].values()), result["beats"])
+
+    # transfer proxy: the test split exported as LoCoMo JSON, every turn of its dialogue a candidate (as in real
+    # LoCoMo evaluations), read back by the same loader that reads real files
+    run_dir = args.data.parent
+    if (run_dir / "manifest.json").is_file():
+        export(run_dir, "locomo", args.out / "locomo-export", ["test"])
+        cases, _ = load_locomo(args.out / "locomo-export" / "test.json")
+        systems = evaluate_on(student_dir, cases, baselines)
+        result["test_all_turns"] = systems
+        print(f"\n## test split as LoCoMo, every turn of the dialogue a candidate ({len(cases)} queries)\n")
+        print(format_table(systems, ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10", "ece")))
 
     if args.locomo.is_file():
         result["locomo"] = {}

@@ -35,24 +35,35 @@ DIALOGUE_ORIGIN = "dialogue:other_query"
 
 
 def with_dialogue_negatives(rows: Sequence[DatasetRow], k: int, seed: int) -> list[DatasetRow]:
-    """Each row with up to `k` easy negatives: candidates of other queries on the same dialogue, label 0.
+    """Each row with up to `k` more negatives, label 0: candidates of other queries on the same dialogue, their
+    evidence first.
 
-    A row's pool holds only hard candidates (its evidence, constructed look-alikes, retrieved ones); a reranker in a
-    real memory system also sees every other turn the first stage lets through. Every turn expressing a query's
-    answer is among its gold candidates, so a turn outside its pool is no answer to it. Seeded per query.
+    A row's pool holds only its own evidence and look-alikes of it; a reranker in a real memory system ranks every
+    turn the first stage lets through. Trained on pools alone, a student learns what evidence looks like (a dated
+    event, a move, a new job) more than whether it answers this query, and on a whole dialogue it puts any
+    evidence-like turn on top. Other queries' evidence is the cure. Every turn expressing a query's answer is among
+    its gold candidates, so a turn outside its pool is no answer to it. Seeded per query.
     """
     if k <= 0:
         return list(rows)
     pools: dict[str, dict[str, RowCandidate]] = {}
+    evidence: set[tuple[str, str]] = set()  # (dialogue, memory) that answers some query
     for row in rows:
         pool = pools.setdefault(row.dialogue_id, {})
         for c in row.candidates:
             pool.setdefault(c.memory_id, c)
+            if c.gold:
+                evidence.add((row.dialogue_id, c.memory_id))
     out = []
     for row in rows:
         own = {c.memory_id for c in row.candidates}
-        others = [c for mid, c in sorted(pools[row.dialogue_id].items()) if mid not in own]
-        chosen = seeded_rng("dialogue-negatives", seed, row.query_id).sample(others, min(k, len(others)))
+        rng = seeded_rng("dialogue-negatives", seed, row.query_id)
+        others = [(mid, c) for mid, c in sorted(pools[row.dialogue_id].items()) if mid not in own]
+        # other queries' evidence first: turns that look like answers, so the student must match them to the query
+        first = [c for mid, c in others if (row.dialogue_id, mid) in evidence]
+        rest = [c for mid, c in others if (row.dialogue_id, mid) not in evidence]
+        chosen = rng.sample(first, min(k, len(first)))
+        chosen += rng.sample(rest, min(k - len(chosen), len(rest)))
         extra = [c.model_copy(update={"gold": 0, "label": 0.0, "tier": 0, "origin": DIALOGUE_ORIGIN}) for c in chosen]
         out.append(row.model_copy(update={"candidates": [*row.candidates, *extra]}))
     return out

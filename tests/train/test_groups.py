@@ -109,6 +109,10 @@ def test_dialogue_negatives_come_from_other_queries_of_the_same_dialogue() -> No
     assert all(c.gold == 0 and c.label == 0.0 for c in extra["qa"])
     assert sorted(c.memory_id for c in extra["qb"]) == ["p1"] and extra["qc"] == []
     assert out[0].candidates[:2] == a.candidates  # the row's own candidates untouched
+    # other queries' evidence comes first: with room for one, qa always gets b's evidence p2, never r9
+    for seed in range(5):
+        one = with_dialogue_negatives([a, b, other], 1, seed=seed)[0]
+        assert [c.memory_id for c in one.candidates if c.origin == DIALOGUE_ORIGIN] == ["p2"]
     assert with_dialogue_negatives([a, b, other], 1, seed=3) == with_dialogue_negatives([a, b, other], 1, seed=3)
     assert with_dialogue_negatives([a, b], 0, seed=3) == [a, b]
     # InfoNCE: hard negatives up to `negatives`, then every easy one
