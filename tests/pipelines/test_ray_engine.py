@@ -4,10 +4,13 @@ and count a paid provider's calls and budget across the workers."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
 from pipelines.build import main
+from pipelines.clients import limits_share
+from schemas import ProviderConfig
 from tests.openai_server import serve
 from tests.pipelines.fast_run import fast_build
 from tests.pipelines.test_paid_build import args, faithful
@@ -63,3 +66,16 @@ def test_a_batch_provider_is_refused_under_ray(tmp_path, capsys, monkeypatch):
     batch = 'providers.b={kind="openai", model="gpt-4.1-mini", execution="batch"}'
     code = main(["--config", "configs/tiny.toml", "--out", str(tmp_path / "r"), "--set", batch, "--engine", "ray"])
     assert code == 2 and "execution = 'batch'" in capsys.readouterr().err
+
+
+def test_each_worker_gets_its_share_of_the_limits():
+    p = ProviderConfig(kind="openai", model="gpt-4.1-mini", max_concurrency=16, requests_per_minute=500)
+    part = limits_share(p, 4)
+    assert (part.max_concurrency, part.requests_per_minute, part.tokens_per_minute) == (4, 125, None)
+    assert limits_share(p, 64).max_concurrency == 1 and limits_share(p, 1) is p
+
+
+def test_without_ray_installed_the_engine_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if it were not installed
+    code = main(["--config", "configs/tiny.toml", "--out", str(tmp_path / "r"), "--engine", "ray", "--quiet"])
+    assert code == 2 and "memdistill[ray]" in capsys.readouterr().err
