@@ -28,7 +28,8 @@ from pipelines import figures
 from pipelines.calibrate import write_audit
 from pipelines.report import BrowsedDialogue, BrowsedQuery, Section, browser_html, figure_html, render_report
 from pipelines.report import table_html as html_table
-from pipelines.shards import ShardError, read_shard, write_atomic
+from pipelines.shards import ShardError, write_atomic
+from pipelines.stages import read_stage
 from schemas import BuildConfig, Example, Judgment, SoftLabel
 
 METRICS = ("ece", "ece_adaptive", "brier", "auc", "pairwise_accuracy", "mean_label", "n", "n_positive")
@@ -49,16 +50,9 @@ class Run:
     slice_ids: set[str]  # the calibration slice: never reported on
 
 
-def _stage(run_dir: Path, manifest: dict[str, Any], stage: str, model: type[BaseModel], shards: int) -> list[Any]:
-    key = manifest.get("stage_keys", {}).get(stage)
-    if not key:
-        raise RunError(f"{run_dir / 'manifest.json'}: no stage_keys.{stage}; is it from an older build?")
-    folder = run_dir / stage / key
-    paths = sorted(folder.glob("shard-*.jsonl"))
-    if len(paths) != shards:
-        raise RunError(f"{folder}: {len(paths)} of {shards} shards; the build did not finish: run it again")
+def _stage(run_dir: Path, manifest: dict[str, Any], stage: str, model: type[BaseModel]) -> list[Any]:
     try:
-        return [record for path in paths for record in read_shard(path, model)]
+        return read_stage(run_dir, manifest, stage, model)
     except ShardError as exc:
         raise RunError(str(exc)) from None
 
@@ -79,10 +73,9 @@ def load_run(run_dir: Path) -> Run:
         raise RunError(f"{path}: no build config under 'config'") from None
     except ValidationError as exc:
         raise RunError(f"{path}: 'config' is not a valid build config of this version: {exc.errors()[0]}") from None
-    shards = -(-config.generate.dialogues // config.shard_size)
-    examples = _stage(run_dir, manifest, "candidates", Example, shards)
-    judgments = _stage(run_dir, manifest, "judge", Judgment, shards)
-    labels = _stage(run_dir, manifest, "aggregate", SoftLabel, shards)
+    examples = _stage(run_dir, manifest, "candidates", Example)
+    judgments = _stage(run_dir, manifest, "judge", Judgment)
+    labels = _stage(run_dir, manifest, "aggregate", SoftLabel)
     cal_path = run_dir / "calibrate" / manifest["stage_keys"].get("calibrate", "?") / "calibration.json"
     try:
         calibration = judges.Calibration.model_validate_json(cal_path.read_text(encoding="utf-8"))

@@ -41,10 +41,8 @@ def run_spend(clients: dict[str, Client]) -> dict[str, Any]:
     The manifest's `providers` / `cost_usd` count this invocation's calls only (a resumed build reuses earlier
     shards for free); this counts each answer the run ever kept once.
     """
-    caches = {id(c.cache): c.cache for c in clients.values() if c.cache is not None}
-    totals: dict[str, tuple[int, int, int]] = {}
-    for cache in caches.values():
-        totals |= cache.totals()
+    cache = next((c.cache for c in clients.values() if c.cache is not None), None)  # `open_clients` opens one
+    totals = cache.totals() if cache is not None else {}
     out: dict[str, Any] = {"providers": {}, "cost_usd": 0.0}
     for name, client in clients.items():
         answers, tokens_in, tokens_out = totals.get(name, (0, 0, 0))

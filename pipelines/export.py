@@ -26,8 +26,9 @@ from datasets import Dataset, DatasetDict, Features, List, Value, disable_progre
 from huggingface_hub import HfApi
 
 from pipelines.formats import FLAGEMBEDDING_FEATURES, cross_encoder_pairs, flagembedding_records, locomo_samples
-from pipelines.shards import ShardError, read_shard, write_atomic
+from pipelines.shards import ShardError, write_atomic
 from pipelines.split import SPLITS
+from pipelines.stages import read_stage
 from schemas import DatasetRow, Dialogue, GeneratedDialogue
 
 FORMATS = ("flagembedding", "sentence-transformers", "jsonl", "locomo")
@@ -107,12 +108,11 @@ def load_dialogues(run_dir: Path) -> list[Dialogue]:
     shards that `manifest.json` names, in shard order."""
     path = run_dir / "manifest.json"
     try:
-        key = json.loads(path.read_text(encoding="utf-8"))["stage_keys"]["generate"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise ExportError(f"{path}: no stage_keys.generate to read the dialogues from") from None
-    paths = sorted((run_dir / "generate" / key).glob("shard-*.jsonl"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ExportError(f"{path}: not a readable build manifest") from None
     try:
-        return [g.dialogue for shard in paths for g in read_shard(shard, GeneratedDialogue)]
+        return [g.dialogue for g in read_stage(run_dir, manifest, "generate", GeneratedDialogue)]
     except ShardError as exc:
         raise ExportError(str(exc)) from None
 

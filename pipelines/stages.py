@@ -116,6 +116,27 @@ def run_stage(
     return ordered, stats
 
 
+def read_stage(run_dir: Path, manifest: dict[str, Any], stage: str, model: type[R]) -> list[R]:
+    """Every record of a finished build's stage, in shard order, under the key its `manifest.json` names.
+
+    `ShardError` naming the file when the key is missing, a shard is missing (the build did not finish) or a shard
+    cannot be read back.
+    """
+    path = run_dir / "manifest.json"
+    key = manifest.get("stage_keys", {}).get(stage)
+    if not key:
+        raise ShardError(f"{path}: no stage_keys.{stage}; is it from an older build?")
+    try:
+        shards = -(-manifest["config"]["generate"]["dialogues"] // manifest["config"]["shard_size"])
+    except (KeyError, TypeError):
+        raise ShardError(f"{path}: no build config (generate.dialogues, shard_size) under 'config'") from None
+    folder = run_dir / stage / key
+    paths = sorted(folder.glob("shard-*.jsonl"))
+    if len(paths) != shards:
+        raise ShardError(f"{folder}: {len(paths)} of {shards} shards; the build did not finish: run it again")
+    return [record for path in paths for record in read_shard(path, model)]
+
+
 def _failures_path(shard: Path) -> Path:
     return shard.with_name(shard.name.replace("shard-", "failures-", 1))
 
