@@ -20,8 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import generators
 from generators.checks import diversity, near_duplicates
-from generators.retrieve import encode
 from schemas import load_config
+from scoring.embedding import encode
 
 
 def main() -> int:

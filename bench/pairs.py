@@ -51,7 +51,7 @@ def ranking_scores(
         for s in labels:
             out.setdefault(s.query_id, {})[s.memory_id] = s.label
         return out
-    weights = {t.name: t.weight for t in judge_config.teachers}
+    weights = judge_config.teacher_weights()
     by_query: dict[str, list[Judgment]] = {}
     for j in judgments:
         by_query.setdefault(j.query_id, []).append(j)

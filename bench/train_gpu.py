@@ -88,8 +88,8 @@ def main() -> int:
 
     from transformers import Qwen3Config, Qwen3ForCausalLM
 
+    from scoring.rerankers.qwen3 import Qwen3Student
     from train.losses import bce_soft, group_loss
-    from train.students.qwen3 import Qwen3Student
 
     torch.manual_seed(0)
     device = torch.device("cuda")

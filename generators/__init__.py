@@ -23,11 +23,11 @@ from generators.candidates import build_examples
 from generators.queries import write_queries
 from generators.realize import realize
 from generators.realize.llm import RealizationError, realize_llm
-from generators.seeds import derive_seed
 from generators.skills import get_writer
 from generators.world import World, build_world
 from providers.base import Provider
 from schemas import BuildConfig, Dialogue, Example, GeneratedDialogue
+from schemas.seeds import derive_seed
 
 
 def dialogue_seed(seed: int, index: int) -> int:

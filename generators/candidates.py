@@ -8,8 +8,8 @@ from typing import Any
 
 from generators.negatives import constructed
 from generators.retrieve import interleave, rankings
-from generators.seeds import derive_seed
 from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query
+from schemas.seeds import derive_seed
 
 
 def _plan(generated: GeneratedDialogue, query: Query) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from generators.retrieve import words
 from schemas import Example, GeneratedDialogue, Query
+from scoring.text import words
 
 PRONOUNS = frozenset(("he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs"))
 MONTHS = frozenset(name.lower() for name in calendar.month_name if name)

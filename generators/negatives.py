@@ -10,27 +10,27 @@ answers the query is never a negative, whatever its reason.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
 from schemas import Query, Turn
+from scoring.text import words
 
+# Function words and chat fillers: what every turn says, so no look-alike is chosen for sharing them.
 _STOP = frozenset(
-    re.findall(
-        r"\w+",
+    words(
         """a an the and or but if of to in on at for from by with about as into than then so too very is are was
         were be been being am do does did have has had i you he she it we they me him her us them my your his its
         our their what where when why how who which whom this that these those there here now again just still
         really remind me did does doing s d ll re ve m t not no yes oh good great nice thanks hi hey long much many
-        exactly ever come up""",
+        exactly ever come up"""
     )
 )
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1}
+    return {w for w in words(text) if w not in _STOP and len(w) > 1}
 
 
 def lexical(query: Query, turns: list[Turn], ignore: Collection[str] = ()) -> list[str]:

@@ -10,10 +10,10 @@ import random
 from typing import Any
 
 from generators.instructions import pick_instruction
-from generators.seeds import derive_seed
 from generators.skills import QueryDraft, get_writer
 from generators.world import World
 from schemas import Dialogue, Query
+from schemas.seeds import derive_seed
 
 
 def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:

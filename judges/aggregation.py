@@ -7,8 +7,8 @@ from collections import Counter
 import numpy as np
 
 from judges.anchor import is_null
-from judges.audit import teacher_agreement
 from judges.calibrate import Calibration
+from judges.consistency import teacher_agreement
 from judges.labels import fallback_labels, tier
 from judges.pooling import Panel, QueryFit, fit_query, group_by_query
 from schemas import AggregateConfig, Example, JudgeConfig, Judgment, SoftLabel
@@ -35,7 +35,7 @@ def aggregate(
     candidates; the interval spans the 5th-95th percentile of `aggregate_config.bootstrap` resamples (and the label).
     """
     if calibration is None:
-        panel = Panel(weights={t.name: t.weight for t in judge_config.teachers}, recal={})
+        panel = Panel(weights=judge_config.teacher_weights(), recal={})
     else:
         if calibration.weights != aggregate_config.weights:
             raise ValueError(

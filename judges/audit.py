@@ -1,94 +1,198 @@
-"""Audit figures from judgments alone: teacher agreement, position bias, intransitive triads."""
+"""Audit metrics of labels against scenario gold, and `audit_labels`, the figures `runs/<name>/audit/audit.json` holds.
+
+Gold is `Candidate.gold`: a query's evidence candidates are 1, every other candidate 0 (all 0 for `unanswerable`).
+Only dialogues in `reported_dialogues` are scored, and none of them may belong to the calibration slice.
+"""
 
 from __future__ import annotations
 
 import itertools
-import math
 from collections import defaultdict
 
+import numpy as np
 from scipy.stats import kendalltau
 
+from judges.aggregation import aggregate
 from judges.anchor import is_null
-from schemas import Judgment
+from judges.calibrate import fit_calibration
+from judges.consistency import intransitive_triads, position_flip_rate, teacher_scores
+from schemas import AggregateConfig, Example, JudgeConfig, Judgment, SoftLabel
+from scoring.metrics import BINS, auc, brier, ece, ece_adaptive, pairwise_accuracy
 
 
-def teacher_scores(judgments: list[Judgment], ids: list[str]) -> dict[str, list[float]]:
-    """Per teacher, each candidate's mean probability of being preferred (a soft Borda count), in `ids` order."""
-    wins: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for j in judgments:
-        wins[j.teacher][j.first].append(j.p_first)
-        wins[j.teacher][j.second].append(1.0 - j.p_first)
+def label_metrics(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict:
+    """ECE (fixed and adaptive bins), Brier, AUC and pairwise accuracy of `labels` against gold."""
+    groups = []
+    for ex in examples:
+        p = np.array([labels[(ex.query.query_id, c.memory.memory_id)] for c in ex.candidates])
+        groups.append((p, np.array([c.gold for c in ex.candidates], dtype=float)))
+    p = np.concatenate([g[0] for g in groups]) if groups else np.zeros(0)
+    y = np.concatenate([g[1] for g in groups]) if groups else np.zeros(0)
     return {
-        teacher: [sum(per[i]) / len(per[i]) if per[i] else 0.5 for i in ids] for teacher, per in sorted(wins.items())
+        "ece": ece(p, y),
+        "ece_adaptive": ece_adaptive(p, y),
+        "brier": brier(p, y),
+        "auc": auc(p, y),
+        "pairwise_accuracy": pairwise_accuracy(groups),
+        "mean_label": float(p.mean()) if len(p) else None,
+        "n": len(p),
+        "n_positive": int(y.sum()),
     }
 
 
-def teacher_agreement(judgments: list[Judgment], ids: list[str]) -> float | None:
-    """Mean Kendall tau between the teachers' rankings of one query's candidates; None with fewer than 2 teachers
-    or when no pair of teachers gives a defined tau (e.g. a teacher ties every candidate)."""
-    scores = teacher_scores(judgments, ids)
-    taus = []
-    for a, b in itertools.combinations(sorted(scores), 2):
-        tau = kendalltau(scores[a], scores[b]).statistic
-        if tau is not None and math.isfinite(tau):
-            taus.append(float(tau))
-    if not taus:
-        return None
-    return max(-1.0, min(1.0, sum(taus) / len(taus)))
+def per_skill(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict[str, dict]:
+    skills = sorted({ex.query.skill for ex in examples})
+    return {s: label_metrics([ex for ex in examples if ex.query.skill == s], labels) for s in skills}
 
 
-def position_flip_rate(judgments: list[Judgment]) -> dict[str, float]:
-    """Per teacher, the share of pairs asked in both orders whose preferred candidate changes with the order.
-
-    A verdict prefers the first shown when p_first > 0.5, the second when < 0.5, neither at 0.5. Teachers with
-    no pair asked in both orders are left out.
-    """
-    p: dict[tuple[str, str, str, str], float] = {}
-    for j in judgments:
-        p[(j.teacher, j.query_id, j.first, j.second)] = j.p_first
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # teacher -> [flips, pairs]
-    for (teacher, query_id, first, second), p_ab in sorted(p.items()):
-        if first > second or (teacher, query_id, second, first) not in p:
-            continue  # each unordered pair once, and only when both orders were asked
-        p_ba = p[(teacher, query_id, second, first)]
-        counts[teacher][0] += _preferred(p_ab, first, second) != _preferred(p_ba, second, first)
-        counts[teacher][1] += 1
-    return {teacher: flips / pairs for teacher, (flips, pairs) in sorted(counts.items())}
-
-
-def _preferred(p_first: float, first: str, second: str) -> str | None:
-    if p_first > 0.5:
-        return first
-    if p_first < 0.5:
-        return second
-    return None
-
-
-def intransitive_triads(judgments: list[Judgment]) -> dict[str, dict[str, float | int | None]]:
-    """Per teacher, triads of candidates whose verdicts form a cycle (a > b > c > a).
-
-    A teacher's verdict on a pair is its mean probability over the orders it was asked; a pair at exactly 0.5 is
-    undecided and a triad with an undecided pair is not counted. Pairs with the null anchor are left out.
-    """
-    mean: dict[tuple[str, str], dict[tuple[str, str], list[float]]] = defaultdict(lambda: defaultdict(list))
-    for j in judgments:
-        if is_null(j.first) or is_null(j.second):
-            continue
-        a, b = sorted((j.first, j.second))
-        mean[(j.teacher, j.query_id)][(a, b)].append(j.p_first if j.first == a else 1.0 - j.p_first)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # teacher -> [cyclic, decided triads]
-    for (teacher, _), pairs in sorted(mean.items()):
-        counts[teacher]  # a teacher with no decided triad still appears
-        wins = {pair: sum(ps) / len(ps) for pair, ps in pairs.items()}
-        items = sorted({m for pair in wins for m in pair})
-        for a, b, c in itertools.combinations(items, 3):
-            verdicts = [wins.get(pair) for pair in ((a, b), (b, c), (a, c))]
-            if any(v is None or v == 0.5 for v in verdicts):
-                continue
-            ab, bc, ac = (v > 0.5 for v in verdicts)
-            counts[teacher][0] += ab == bc and ac != ab
-            counts[teacher][1] += 1
+def per_reason(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict[str, dict]:
+    """Per candidate origin: how many, the mean label, and the share of (candidate, evidence of its query) pairs
+    where the candidate is labelled above the evidence (ties half; None for evidence or without evidence)."""
+    rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"label": [], "above": []})
+    for ex in examples:
+        q = ex.query.query_id
+        gold = [labels[(q, c.memory.memory_id)] for c in ex.candidates if c.gold == 1]
+        for c in ex.candidates:
+            label = labels[(q, c.memory.memory_id)]
+            rows[c.origin]["label"].append(label)
+            if c.gold == 0:
+                rows[c.origin]["above"] += [1.0 if label > g else 0.5 if label == g else 0.0 for g in gold]
     return {
-        teacher: {"triads": n, "intransitive": cyc, "rate": cyc / n if n else None}
-        for teacher, (cyc, n) in sorted(counts.items())
+        origin: {
+            "n": len(r["label"]),
+            "mean_label": float(np.mean(r["label"])),
+            "above_gold": float(np.mean(r["above"])) if r["above"] else None,
+        }
+        for origin, r in sorted(rows.items())
+    }
+
+
+def label_histogram(values: list[float], bins: int = BINS) -> dict:
+    counts, edges = np.histogram(np.asarray(values, dtype=float), bins=bins, range=(0.0, 1.0))
+    return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def teacher_agreement_matrix(examples: list[Example], judgments: list[Judgment]) -> dict:
+    """Kendall tau between each two teachers' per-query rankings (soft Borda), averaged over queries."""
+    by_query: dict[str, list[Judgment]] = defaultdict(list)
+    for j in judgments:
+        if not (is_null(j.first) or is_null(j.second)):
+            by_query[j.query_id].append(j)
+    taus: dict[str, list[float]] = defaultdict(list)
+    for ex in examples:
+        scores = teacher_scores(by_query[ex.query.query_id], [c.memory.memory_id for c in ex.candidates])
+        for a, b in itertools.combinations(sorted(scores), 2):
+            tau = kendalltau(scores[a], scores[b]).statistic
+            if tau is not None and np.isfinite(tau):
+                taus[f"{a}~{b}"].append(float(tau))
+    pairs = {k: float(np.mean(v)) for k, v in sorted(taus.items())}
+    return {"pairs": pairs, "mean": float(np.mean(list(pairs.values()))) if pairs else None}
+
+
+def panel_labels(
+    teachers: list[str],
+    examples: list[Example],
+    judgments: list[Judgment],
+    judge_config: JudgeConfig,
+    aggregate_config: AggregateConfig,
+    calibration_examples: list[Example],
+    calibration_judgments: list[Judgment],
+    calibrated: bool = True,
+) -> dict[tuple[str, str], float]:
+    """Labels from a sub-panel, with its own calibration fitted on the calibration slice (no bootstrap), or
+    uncalibrated (config weights, raw probabilities)."""
+    keep = set(teachers)
+    config = judge_config.model_copy(update={"teachers": [t for t in judge_config.teachers if t.name in keep]})
+    quick = aggregate_config.model_copy(update={"bootstrap": 0})
+    calibration = fit_calibration(
+        calibration_examples, [j for j in calibration_judgments if j.teacher in keep], config, quick
+    )
+    labels = aggregate(
+        examples, [j for j in judgments if j.teacher in keep], config, quick, calibration if calibrated else None
+    )
+    return {(s.query_id, s.memory_id): s.label for s in labels}
+
+
+def audit_labels(
+    examples: list[Example],
+    judgments: list[Judgment],
+    labels: list[SoftLabel],
+    *,
+    judge_config: JudgeConfig,
+    aggregate_config: AggregateConfig,
+    calibration_examples: list[Example],
+    calibration_judgments: list[Judgment],
+    reported_dialogues: set[str],
+) -> dict:
+    """The audit figures, JSON-serialisable, over the examples of `reported_dialogues` only.
+
+    Keys: `pooled`, `per_skill`, `per_reason`, `per_teacher` (each teacher alone, calibrated on the slice, with its
+    earned weight, position-flip rate and intransitive triads), `pooled_without_scenario` (the panel minus
+    `scenario` teachers; None when nothing is left), `agreement`, `intransitive_triads`, `label_histogram`,
+    `counts`. A reported dialogue of the calibration slice is an error: the calibration never reports on itself.
+    """
+    slice_ids = {ex.query.dialogue_id for ex in calibration_examples}
+    leaked = sorted(slice_ids & set(reported_dialogues))
+    if leaked:
+        raise ValueError(f"audit: reported_dialogues include calibration-slice dialogues {leaked[:5]}")
+    reported = [ex for ex in examples if ex.query.dialogue_id in reported_dialogues]
+    query_ids = {ex.query.query_id for ex in reported}
+    label_of = {(s.query_id, s.memory_id): s.label for s in labels if s.query_id in query_ids}
+    for ex in reported:
+        for c in ex.candidates:
+            if (ex.query.query_id, c.memory.memory_id) not in label_of:
+                raise ValueError(f"audit: no label for query {ex.query.query_id!r}, memory {c.memory.memory_id!r}")
+    js = [j for j in judgments if j.query_id in query_ids]
+    names = [t.name for t in judge_config.teachers]
+    panel = (judge_config, aggregate_config, calibration_examples, calibration_judgments)
+
+    full = fit_calibration(calibration_examples, calibration_judgments, judge_config, aggregate_config)
+    flips = position_flip_rate(js)
+    triads = intransitive_triads(js)
+    per_teacher = {}
+    for name in names:
+        own = panel_labels([name], reported, js, *panel)
+        raw = label_metrics(reported, panel_labels([name], reported, js, *panel, calibrated=False))
+        fit = full.teachers[name]
+        per_teacher[name] = {
+            **label_metrics(reported, own),
+            "uncalibrated": {k: raw[k] for k in ("ece", "brier", "auc", "pairwise_accuracy")},
+            "weight": fit.weight,
+            "reliability": fit.reliability,
+            "calibration_accuracy": fit.accuracy,
+            "slope": fit.slope,
+            "position_bias": -fit.bias / fit.slope if fit.slope > 0 else None,  # logit units of the teacher
+            "position_flip_rate": flips.get(name),
+            "intransitive_triads": triads.get(name, {}).get("rate"),
+            "n_judgments": sum(j.teacher == name for j in js),
+        }
+    scenario = {t.name for t in judge_config.teachers if t.kind == "scenario"}
+    rest = [n for n in names if n not in scenario]
+    without = None
+    if rest:
+        other = panel_labels(rest, reported, js, *panel)
+        without = {
+            **label_metrics(reported, other),
+            "teachers": rest,
+            "per_skill": per_skill(reported, other),
+            "per_reason": per_reason(reported, other),
+        }
+    return {
+        "pooled": label_metrics(reported, label_of),
+        "per_skill": per_skill(reported, label_of),
+        "per_reason": per_reason(reported, label_of),
+        "per_teacher": per_teacher,
+        "pooled_without_scenario": without,
+        "agreement": teacher_agreement_matrix(reported, js),
+        "intransitive_triads": triads,
+        "label_histogram": label_histogram(list(label_of.values())),
+        "calibration": full.model_dump(mode="json", exclude={"dialogues"}),
+        "counts": {
+            "reported_dialogues": len({ex.query.dialogue_id for ex in reported}),
+            "queries": len(reported),
+            "candidates": sum(len(ex.candidates) for ex in reported),
+            "judgments": len(js),
+            "calibration_dialogues": len(slice_ids),
+            "calibration_queries": len(calibration_examples),
+        },
     }

@@ -65,9 +65,13 @@ class Calibration(Record):
     n_queries: int = Field(ge=0)
     note: str = ""
 
+    def teacher_weights(self) -> dict[str, float]:
+        """Each teacher's earned (or, without earning, configured) weight, by name."""
+        return {name: t.weight for name, t in self.teachers.items()}
+
     def panel(self) -> Panel:
         return Panel(
-            weights={name: t.weight for name, t in self.teachers.items()},
+            weights=self.teacher_weights(),
             recal={name: (t.slope, t.bias) for name, t in self.teachers.items()},
         )
 
@@ -207,7 +211,7 @@ def fit_calibration(
     examples: list[Example], judgments: list[Judgment], judge_config: JudgeConfig, aggregate_config: AggregateConfig
 ) -> Calibration:
     """Fit on the calibration slice (these examples and their judgments only; every query must have gold)."""
-    config_weights = {t.name: t.weight for t in judge_config.teachers}
+    config_weights = judge_config.teacher_weights()
     by_query = group_by_query(examples, judgments, set(config_weights))
     earned = aggregate_config.weights == "earned"
     teachers = {name: fit_teacher(by_query, examples, name, weight, earned) for name, weight in config_weights.items()}

@@ -63,7 +63,7 @@ def judge_active(
     failed: list[Failure],
 ) -> list[list[Judgment]]:
     """Each teacher's judgments (in the order asked) from rounds of active pairing over all examples at once."""
-    weights = {cfg.name: cfg.weight for cfg in config.teachers}
+    weights = config.teacher_weights()
     null_judges = frozenset(cfg.name for cfg in config.teachers if judges_null(cfg))
     plans = [
         ActivePlan.start(

@@ -16,7 +16,6 @@ Everything random comes from `query_rng(seed, query_id)`, so a query's pairs do 
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
 import random
@@ -27,6 +26,7 @@ import numpy as np
 from judges.anchor import NULL_ID
 from judges.bradley_terry import Outcome, fit_wins, win_matrix
 from schemas import Example, Judgment
+from schemas.seeds import derive_seed
 
 Pair = tuple[str, str]
 
@@ -38,8 +38,7 @@ ACTIVE_MAX_ITER = 100
 
 def query_rng(seed: int, query_id: str) -> random.Random:
     """A generator for one query, independent of which other queries share its batch or shard."""
-    digest = hashlib.sha256(f"{seed}:{query_id}".encode()).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
+    return random.Random(derive_seed(seed, query_id, sep=":"))
 
 
 def candidate_ids(example: Example) -> list[str]:

@@ -7,7 +7,6 @@ them), so both compute the calibrator's feature the same way.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ import numpy as np
 from judges.anchor import NULL_ID, is_null
 from judges.bradley_terry import fit_wins, win_matrix
 from schemas import Example, Judgment
+from schemas.seeds import derive_seed
 
 P_CLIP = 1e-4  # p_first is clipped to [P_CLIP, 1 - P_CLIP] before its logit
 
@@ -124,5 +124,4 @@ def _split(strengths: np.ndarray, n: int, anchored: bool) -> tuple[np.ndarray, f
 
 
 def query_generator(seed: int, query_id: str) -> np.random.Generator:
-    digest = hashlib.sha256(f"bootstrap:{seed}:{query_id}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+    return np.random.default_rng(derive_seed("bootstrap", seed, query_id, sep=":"))

@@ -23,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 
 import judges
 from judges.anchor import NULL_ID
-from judges.calibration import BINS
 from pipelines import figures
 from pipelines.calibrate import write_audit
 from pipelines.report import BrowsedDialogue, BrowsedQuery, Section, browser_html, figure_html, render_report
@@ -31,6 +30,7 @@ from pipelines.report import table_html as html_table
 from pipelines.shards import ShardError, write_atomic
 from pipelines.stages import read_stage
 from schemas import BuildConfig, Example, Judgment, SoftLabel
+from scoring.metrics import BINS, bin_of
 
 METRICS = ("ece", "ece_adaptive", "brier", "auc", "pairwise_accuracy", "mean_label", "n", "n_positive")
 
@@ -125,10 +125,11 @@ def candidate_table(examples: list[Example], labels: dict[tuple[str, str], float
 
 
 def reliability_bins(table: pl.DataFrame, bins: int = BINS) -> pl.DataFrame:
-    """Per equal-width label bin (the binning of `judges.calibration.ece`): lo, hi, n, mean label, share gold."""
-    which = pl.min_horizontal((pl.col("label") * bins).cast(pl.Int64), pl.lit(bins - 1)).alias("bin")
+    """Per equal-width label bin (the binning of `scoring.metrics.ece`): lo, hi, n, mean label, share gold."""
+    which = pl.Series("bin", bin_of(table["label"].to_numpy(), bins), dtype=pl.Int64)
     filled = (
-        table.group_by(which)
+        table.with_columns(which)
+        .group_by("bin")
         .agg(n=pl.len(), mean_label=pl.col("label").mean(), gold_rate=pl.col("gold").cast(pl.Float64).mean())
         .with_columns(pl.col("bin").cast(pl.Int64))
     )
@@ -143,17 +144,18 @@ def reliability_bins(table: pl.DataFrame, bins: int = BINS) -> pl.DataFrame:
 def teacher_labels(run: Run, examples: list[Example], teacher: str) -> dict[tuple[str, str], float]:
     """Labels from `teacher` alone, calibrated on the calibration slice (no bootstrap): what `audit.json`'s
     `per_teacher` figures measure."""
-    judge_config = run.config.judge.model_copy(
-        update={"teachers": [t for t in run.config.judge.teachers if t.name == teacher]}
-    )
-    quick = run.config.aggregate.model_copy(update={"bootstrap": 0})
-    own = [j for j in run.judgments if j.teacher == teacher]
     ids = {e.query.query_id for e in examples}
     cal_examples = [e for e in run.examples if e.query.dialogue_id in run.slice_ids]
     cal_ids = {e.query.query_id for e in cal_examples}
-    calibration = judges.fit_calibration(cal_examples, [j for j in own if j.query_id in cal_ids], judge_config, quick)
-    labels = judges.aggregate(examples, [j for j in own if j.query_id in ids], judge_config, quick, calibration)
-    return {(s.query_id, s.memory_id): s.label for s in labels}
+    return judges.panel_labels(
+        [teacher],
+        examples,
+        [j for j in run.judgments if j.query_id in ids],
+        run.config.judge,
+        run.config.aggregate,
+        cal_examples,
+        [j for j in run.judgments if j.query_id in cal_ids],
+    )
 
 
 def judgment_scores(judgments: list[Judgment]) -> pl.DataFrame:

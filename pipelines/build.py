@@ -148,7 +148,7 @@ def _build(
     if eval_sets is not None:
         keys["candidates"] = stage_key(keys["candidates"], "decontaminate", eval_sets.key())
     # teacher weights only matter when judgments are pooled: changing one re-aggregates, never re-judges
-    weights = json.dumps({t.name: t.weight for t in config.judge.teachers}, sort_keys=True)
+    weights = json.dumps(config.judge.teacher_weights(), sort_keys=True)
     judge_models = model_identity(config, [t.provider for t in config.judge.teachers if t.provider])
     judge_section = config.section_hash("judge", exclude={"teachers": {"__all__": {"weight"}}})
     keys["judge"] = stage_key(keys["candidates"], judge_section, judge_models)
@@ -244,7 +244,7 @@ def _build(
         },
         "calibration": {
             "slice_dialogues": len(slice_ids),
-            "teachers": {name: t.weight for name, t in calibration.teachers.items()},
+            "teachers": calibration.teacher_weights(),
             "pooled": {k: report["pooled"].get(k) for k in ("ece", "ece_adaptive", "brier", "auc")},
             "audit": "audit/audit.json",
         },

@@ -51,7 +51,7 @@ def write_audit(
             pass  # recomputed below
     cal_examples, cal_judgments = _in(slice_ids, examples, judgments)
     reported = {e.query.dialogue_id for e in examples} - slice_ids
-    report = judges.audit(
+    report = judges.audit_labels(
         examples,
         judgments,
         labels,

@@ -1,6 +1,6 @@
 """Drop generated queries that overlap evaluation sets, so a model trained on the dataset is not scored on them.
 
-A query is contaminated when at least `threshold` of its word `n`-grams (lowercased alphanumeric words; a query
+A query is contaminated when at least `threshold` of its word `n`-grams (`scoring.text.words`; a query
 shorter than `n` words is one n-gram of all its words) occur in some evaluation question. Questions are short
 (6 to 15 words), so n = 5 rather than the 8 to 13 used for documents: a shared 5-gram is a shared phrase
 ("did priya live in may"), not a common opening ("where did she"). Default threshold: half the query's 5-grams.
@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas import Query
+from scoring.text import words
 
 N = 5
 THRESHOLD = 0.5
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 class EvalSetError(ValueError):
@@ -31,12 +30,12 @@ class EvalSetError(ValueError):
 
 
 def ngrams(text: str, n: int = N) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    if not words:
+    tokens = words(text)
+    if not tokens:
         return set()
-    if len(words) < n:
-        return {tuple(words)}
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    if len(tokens) < n:
+        return {tuple(tokens)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def _jsonl_questions(path: Path, text: str) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from schemas import SplitConfig
+from schemas.seeds import derive_seed
 
 SPLITS = ("train", "validation", "test")
 
@@ -18,7 +17,7 @@ def _count(n: int, fraction: float) -> int:
 
 def assign_splits(dialogue_ids: list[str], config: SplitConfig, seed: int) -> dict[str, str]:
     """dialogue id -> split name, by a seeded hash order (stable when dialogues are added)."""
-    order = sorted(set(dialogue_ids), key=lambda d: hashlib.sha256(f"{seed}:{d}".encode()).hexdigest())
+    order = sorted(set(dialogue_ids), key=lambda d: derive_seed(seed, d, sep=":"))
     n = len(order)
     n_test = _count(n, config.test)
     n_val = _count(n, config.validation)
@@ -37,7 +36,7 @@ def calibration_slice(split_of: dict[str, str], fraction: float, seed: int) -> s
     """
     train = sorted(
         (d for d, split in split_of.items() if split == "train"),
-        key=lambda d: hashlib.sha256(f"calibration:{seed}:{d}".encode()).hexdigest(),
+        key=lambda d: derive_seed("calibration", seed, d, sep=":"),
     )
     if not train:
         return set()

@@ -127,6 +127,10 @@ class JudgeConfig(_Section):
             raise ValueError(f"teacher names repeat: {names}")
         return self
 
+    def teacher_weights(self) -> dict[str, float]:
+        """Each teacher's configured weight, by name, in panel order."""
+        return {t.name: t.weight for t in self.teachers}
+
 
 class AggregateConfig(_Section):
     prior: float = Field(default=0.1, ge=0, description="strength of the Bradley-Terry prior (pseudo-ties)")

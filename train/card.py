@@ -10,14 +10,14 @@ from train.config import TrainConfig
 from train.evaluate import format_table
 
 _USE = {
-    "cross-encoder": """```python
+    "cross_encoder": """```python
 from sentence_transformers import CrossEncoder
 
 model = CrossEncoder("{path}")
 scores = model.predict([(instruction + "\\n" + query_side, rendered_memory)])  # in [0, 1]
 ```""",
     "qwen3": """```python
-from train.students import load_student  # memdistill; or the Qwen3-Reranker recipe: p("yes") at the last position
+from scoring.rerankers import load_student  # memdistill; or the Qwen3-Reranker recipe: p("yes") at the last position
 
 student = load_student(None, "{path}")
 scores = student.score([(instruction, query_side, rendered_memory)])

@@ -99,7 +99,7 @@ class EvalConfig(_Section):
 
 
 class TrainConfig(_Section):
-    student: Literal["qwen3", "cross-encoder"] = "cross-encoder"
+    student: Literal["qwen3", "cross_encoder"] = "cross_encoder"
     model: str | None = Field(default=None, description="start checkpoint; cross-encoder default: packaged MiniLM")
     max_length: int | None = Field(default=None, ge=8)
     seed: int = 13

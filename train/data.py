@@ -22,9 +22,7 @@ from schemas import (
     render_memory,
     render_query,
 )
-
-Triple = tuple[str, str, str]
-"""(instruction, query side, document): the three strings every student is fed."""
+from scoring.rerankers.base import Triple
 
 
 class CaseFileError(ValueError):

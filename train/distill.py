@@ -27,12 +27,12 @@ from datasets import load_from_disk
 from transformers import TrainerCallback, set_seed
 
 from schemas import DatasetRow
+from scoring.rerankers import KINDS, Student, load_student
 from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import read_rows, rows_to_cases, training_examples
 from train.engine import train_stage
 from train.groups import infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
-from train.students import KINDS, Student, load_student
 
 log = logging.getLogger("train.distill")
 
@@ -242,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.student is None:
             raise ValueError("give --config, or --student with the single-stage flags")
         else:
-            if args.model is None and args.student != "cross-encoder":
+            if args.model is None and args.student != "cross_encoder":
                 raise ValueError(f"--model is required for --student {args.student}")
             config = config_from_flags(args)
         if not args.resume and (args.out / "stages").is_dir():

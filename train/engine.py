@@ -12,10 +12,10 @@ from datasets import Dataset
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
+from scoring.rerankers import Student
 from train.config import EngineConfig, LoraConfig, StageConfig
 from train.groups import group_collator, pointwise_collator
 from train.losses import bce_soft, group_loss
-from train.students import Student
 
 log = logging.getLogger("train.engine")
 

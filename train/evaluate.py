@@ -22,10 +22,10 @@ from typing import Any
 from datasets import load_from_disk
 
 from schemas import RerankCase, ScoredCase
+from scoring.metrics import CALIBRATION, calibration, case_metrics, mean_metrics, rank, threshold_filter
 from train.baselines import BASELINES, baseline_scores
 from train.data import CaseFileError, read_cases, read_scores, rows_to_cases, write_jsonl
 from train.locomo import CANDIDATE_KINDS, LocomoError, load_locomo
-from train.metrics import CALIBRATION, calibration, case_metrics, mean_metrics, rank, threshold_filter
 
 log = logging.getLogger("train.evaluate")
 

@@ -3,7 +3,6 @@ collators (tokenize on the fly; targets travel under names the Trainer does not 
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -11,14 +10,14 @@ from typing import Any
 import torch
 
 from schemas import DatasetRow, RowCandidate, origin_kind
+from schemas.seeds import derive_seed
+from scoring.rerankers import Student
 from train.data import case_triples, row_to_case
-from train.students import Student
 
 
 def seeded_rng(*parts: object) -> random.Random:
     """A Random seeded from the parts through sha256 (never Python's salted `hash`)."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
+    return random.Random(derive_seed(*parts))
 
 
 def weighted(rows: Sequence[DatasetRow], weight: float, seed: int, name: str) -> list[DatasetRow]:

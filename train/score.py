@@ -14,8 +14,8 @@ from pathlib import Path
 import torch
 
 from schemas import RerankCase, ScoredCase
+from scoring.rerankers import KINDS, Student, default_device, load_student
 from train.data import CaseFileError, case_triples, read_cases, write_jsonl
-from train.students import KINDS, Student, default_device, load_student
 
 log = logging.getLogger("train.score")
 

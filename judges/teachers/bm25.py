@@ -1,19 +1,12 @@
-"""BM25 scores of a query's candidates, the corpus being those candidates (rank_bm25's BM25Okapi)."""
+"""BM25 scores of a query's candidates, the corpus being those candidates (`scoring.lexical`)."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 from schemas import Example, render_memory, render_query
-
-_WORD = re.compile(r"\w+")
-
-
-def tokenize(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+from scoring.lexical import bm25_scores as bm25
+from scoring.text import words
 
 
 def bm25_scores(examples: list[Example]) -> list[np.ndarray]:
@@ -23,7 +16,6 @@ def bm25_scores(examples: list[Example]) -> list[np.ndarray]:
     """
     out = []
     for ex in examples:
-        corpus = [tokenize(render_memory(c.memory.model_copy(update={"timestamp": None}))) for c in ex.candidates]
-        query = tokenize(render_query(ex.query.text, ex.query.context))
-        out.append(np.asarray(BM25Okapi(corpus).get_scores(query), dtype=float))
+        corpus = [words(render_memory(c.memory.model_copy(update={"timestamp": None}))) for c in ex.candidates]
+        out.append(bm25(words(render_query(ex.query.text, ex.query.context)), corpus))
     return out

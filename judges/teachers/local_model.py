@@ -1,4 +1,4 @@
-"""Scores from a local transformers model, read through the students of `train.students` (tested there):
+"""Scores from a local transformers model, read through the students of `scoring.rerankers` (tested there):
 
 - `cross_encoder`: any sequence-classification checkpoint with one logit, fed (instruction + "\\n" + query side,
   rendered memory); score = sigmoid(logit).
@@ -19,16 +19,16 @@ import numpy as np
 from schemas import DEFAULT_INSTRUCTION, Example, render_memory, render_query
 
 if TYPE_CHECKING:
-    from train.students import Student
+    from scoring.rerankers import Student
 
 BATCH_SIZE = 16
-STUDENT_KIND = {"cross_encoder": "cross-encoder", "yes_no": "qwen3"}
+STUDENT_KIND = {"cross_encoder": "cross_encoder", "yes_no": "qwen3"}
 
 
 @lru_cache(maxsize=4)
 def load_model(kind: str, model_path: str) -> Student:
     """The `kind` ("cross_encoder" or "yes_no") model at `model_path`, loaded once per process."""
-    from train.students import default_device, load_student
+    from scoring.rerankers import default_device, load_student
 
     if kind not in STUDENT_KIND:
         raise ValueError(f"local model teacher: kind {kind!r} is not one of {list(STUDENT_KIND)}")

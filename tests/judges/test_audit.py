@@ -1,4 +1,4 @@
-"""Audit metrics checked by hand on toys, and the shape of `audit(...)` on a simulated panel."""
+"""Audit metrics checked by hand on toys, and the shape of `audit_labels(...)` on a simulated panel."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from judges import aggregate, audit, fit_calibration
-from judges.audit import intransitive_triads
-from judges.calibration import auc, brier, ece, ece_adaptive, label_metrics, pairwise_accuracy, per_reason
+from judges import aggregate, audit_labels, fit_calibration
+from judges.audit import label_metrics, per_reason
+from judges.consistency import intransitive_triads
 from schemas import SKILLS, AggregateConfig, JudgeConfig, Judgment, TeacherConfig
+from scoring.metrics import auc, brier, ece, ece_adaptive, pairwise_accuracy
 from tests.judges import sim
 from tests.judges.toy import example
 
@@ -93,7 +94,7 @@ def report():
     ja = [j for j in js if j.query_id in qa]
     labels = aggregate(exs, js, config, agg, fit_calibration(a, ja, config, agg))
     reported = {"d2", "d3", "d4", "d5"}
-    out = audit(
+    out = audit_labels(
         exs,
         js,
         labels,

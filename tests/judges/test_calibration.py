@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from judges import Calibration, aggregate, audit, fit_calibration
-from judges.calibration import ece
+from judges import Calibration, aggregate, audit_labels, fit_calibration
 from schemas import AggregateConfig, JudgeConfig, Judgment, TeacherConfig
+from scoring.metrics import ece
 from tests.judges import sim
 
 AGG = AggregateConfig(bootstrap=0)
@@ -122,10 +122,10 @@ def test_the_calibrator_never_sees_reported_dialogues():
     assert [s.label for s in clean] != [s.label for s in bad]
     reported = {ex.query.dialogue_id for ex in b}
     kwargs = dict(judge_config=config, aggregate_config=AGG, calibration_examples=a, calibration_judgments=ja)
-    first = audit(b, jb, clean, reported_dialogues=reported, **kwargs)
-    second = audit(b, poisoned, bad, reported_dialogues=reported, **kwargs)
+    first = audit_labels(b, jb, clean, reported_dialogues=reported, **kwargs)
+    second = audit_labels(b, poisoned, bad, reported_dialogues=reported, **kwargs)
     assert first["calibration"] == second["calibration"] == cal.model_dump(mode="json", exclude={"dialogues"})
     assert first["pooled"]["auc"] > 0.9 > second["pooled"]["auc"]
     # a calibration dialogue among the reported ones is refused
     with pytest.raises(ValueError, match="calibration-slice dialogues"):
-        audit(exs, js, aggregate(exs, js, config, AGG, cal), reported_dialogues=reported | {"d0"}, **kwargs)
+        audit_labels(exs, js, aggregate(exs, js, config, AGG, cal), reported_dialogues=reported | {"d0"}, **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from judges.audit import position_flip_rate, teacher_agreement
+from judges.consistency import position_flip_rate, teacher_agreement
 from judges.labels import fallback_labels, tier, win_rate_labels
 from judges.pooling import QueryFit
 from schemas import Judgment

@@ -6,7 +6,7 @@ import pytest
 
 from judges.anchor import NULL_ID
 from judges.teachers import PointwiseTeacher, make_teacher
-from judges.teachers.bm25 import bm25_scores, tokenize
+from judges.teachers.bm25 import bm25_scores
 from judges.teachers.embedding import embedding_scores
 from schemas import TeacherConfig
 from tests.judges.toy import example, guitar, porto
@@ -16,10 +16,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def _by_id(ex, scores):
     return {c.memory.memory_id: float(s) for c, s in zip(ex.candidates, scores, strict=True)}
-
-
-def test_tokenize_lowercases_words():
-    assert tokenize("Anna: I moved to PORTO, in May!") == ["anna", "i", "moved", "to", "porto", "in", "may"]
 
 
 def test_bm25_ranks_shared_words_above_unrelated():

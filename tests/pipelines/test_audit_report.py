@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 from PIL import Image
 
-from judges.audit import teacher_scores
-from judges.calibration import ece, label_metrics
+from judges.audit import label_metrics
+from judges.consistency import teacher_scores
 from pipelines.audit import (
     candidate_table,
     judgment_scores,
@@ -28,6 +28,7 @@ from pipelines.audit import (
 )
 from pipelines.build import build
 from schemas import load_config
+from scoring.metrics import ece
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "configs" / "tiny.toml"

@@ -7,10 +7,10 @@ import pytest
 import torch
 from datasets import load_from_disk
 
+from scoring.rerankers import CrossEncoderStudent, Student, load_student
 from train import distill
 from train.data import training_examples
 from train.losses import bce_soft
-from train.students import CrossEncoderStudent, Student, load_student
 
 
 def _bce(student: Student, examples: list[dict]) -> float:
@@ -72,11 +72,11 @@ def test_distill_cross_encoder_loads_back_in_sentence_transformers(
     from sentence_transformers import CrossEncoder
 
     out = tmp_path / "ce"
-    argv = ["--data", str(toy_dataset_dir), "--student", "cross-encoder", "--model", str(minilm_dir)]
+    argv = ["--data", str(toy_dataset_dir), "--student", "cross_encoder", "--model", str(minilm_dir)]
     argv += ["--out", str(out), "--max-steps", "3", "--batch-size", "8", "--lr", "1e-4", "--max-length", "128"]
     assert distill.main(argv) == 0
     summary = _last_json(capsys.readouterr().out)
-    assert summary["steps"] == 3 and summary["student"] == "cross-encoder"
+    assert summary["steps"] == 3 and summary["student"] == "cross_encoder"
 
     student = load_student(None, out)
     assert isinstance(student, CrossEncoderStudent) and student.max_length == 128

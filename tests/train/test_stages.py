@@ -10,11 +10,11 @@ from datasets import load_from_disk
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, TrainerCallback
 
+from scoring.rerankers import load_student
 from train import distill
 from train.config import parse_train_config
 from train.data import read_rows
 from train.groups import infonce_groups
-from train.students import load_student
 
 
 def _config(model: Path, stages: list[dict[str, Any]], **extra: Any) -> Any:

@@ -8,9 +8,9 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from train.students import CrossEncoderStudent, Qwen3Student, detect_kind, load_student
-from train.students.base import STUDENT_FILE
-from train.students.qwen3 import PREFIX, SUFFIX
+from scoring.rerankers import CrossEncoderStudent, Qwen3Student, detect_kind, load_student
+from scoring.rerankers.base import STUDENT_FILE
+from scoring.rerankers.qwen3 import PREFIX, SUFFIX
 
 TRIPLES = [
     (
@@ -84,7 +84,7 @@ def test_qwen3_save_and_load_give_identical_scores(tiny_qwen_dir: Path, tmp_path
 
 def test_detect_kind_from_architectures(tiny_qwen_dir: Path, minilm_dir: Path, tmp_path: Path) -> None:
     assert detect_kind(tiny_qwen_dir) == "qwen3"
-    assert detect_kind(minilm_dir) == "cross-encoder"  # a BertModel checkpoint, the start of a cross-encoder
+    assert detect_kind(minilm_dir) == "cross_encoder"  # a BertModel checkpoint, the start of a cross-encoder
     with pytest.raises(ValueError, match=r"no config\.json"):
         detect_kind(tmp_path)
     with pytest.raises(ValueError, match="not one of"):
@@ -92,7 +92,7 @@ def test_detect_kind_from_architectures(tiny_qwen_dir: Path, minilm_dir: Path, t
 
 
 def test_cross_encoder_from_minilm_scores_in_unit_interval(minilm_dir: Path) -> None:
-    student = load_student("cross-encoder", minilm_dir)
+    student = load_student("cross_encoder", minilm_dir)
     assert isinstance(student, CrossEncoderStudent)
     assert student.model.config.num_labels == 1
     scores = student.score(TRIPLES, batch_size=2)

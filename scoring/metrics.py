@@ -1,4 +1,4 @@
-"""Ranking metrics with binary relevance, as pure functions.
+"""Ranking and calibration metrics with binary relevance, as pure functions: the one ECE, Brier, AUC.
 
 A ranking is a list of booleans in rank order (True = a positive). `rank` builds it from scores; ties are broken
 pessimistically (a positive goes after the negatives it ties with), so a constant scorer earns nothing from the
@@ -11,6 +11,65 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy.stats import rankdata
+
+BINS = 10
+
+
+def bin_of(p: np.ndarray, bins: int = BINS) -> np.ndarray:
+    """The equal-width bin of [0, 1] of each probability (1.0 falls in the last bin): the binning of `ece`."""
+    return np.minimum((np.asarray(p, dtype=float) * bins).astype(int), bins - 1)
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> float | None:
+    """Expected calibration error over `bins` equal-width bins of [0, 1] (1.0 falls in the last bin)."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    if len(p) == 0:
+        return None
+    which = bin_of(p, bins)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.sum() * abs(p[mask].mean() - y[mask].mean())
+    return float(total / len(p))
+
+
+def ece_adaptive(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> float | None:
+    """Expected calibration error over `bins` equal-mass bins (sorted by p, stable; sizes differ by at most 1)."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    if len(p) == 0:
+        return None
+    order = np.argsort(p, kind="stable")
+    total = sum(len(idx) * abs(p[idx].mean() - y[idx].mean()) for idx in np.array_split(order, bins) if len(idx))
+    return float(total / len(p))
+
+
+def brier(p: np.ndarray, y: np.ndarray) -> float | None:
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean((p - y) ** 2)) if len(p) else None
+
+
+def auc(p: np.ndarray, y: np.ndarray) -> float | None:
+    """Area under the ROC curve from ranks (Mann-Whitney U; tied scores count half); None with one class only."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    ranks = rankdata(p)
+    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def pairwise_accuracy(groups: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
+    """Share of (evidence, other) candidate pairs of the same query where the evidence scores higher (ties half)."""
+    right, total = 0.0, 0
+    for p, y in groups:
+        pos, neg = p[y == 1], p[y == 0]
+        diff = pos[:, None] - neg[None, :]
+        right += float((diff > 0).sum() + 0.5 * (diff == 0).sum())
+        total += diff.size
+    return right / total if total else None
+
 
 METRICS: tuple[str, ...] = ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10")
 
@@ -88,13 +147,7 @@ def calibration(scores: Sequence[float], relevant: Sequence[bool], bins: int = 1
     y = np.asarray(relevant, dtype=float)
     if s.min() < 0 or s.max() > 1:
         raise ValueError("calibration needs scores in [0, 1]")
-    which = np.minimum((s * bins).astype(int), bins - 1)
-    ece = 0.0
-    for b in range(bins):
-        in_bin = which == b
-        if in_bin.any():
-            ece += in_bin.mean() * abs(s[in_bin].mean() - y[in_bin].mean())
-    return {"ece": float(ece), "brier": float(((s - y) ** 2).mean())}
+    return {"ece": ece(s, y, bins), "brier": brier(s, y)}
 
 
 def threshold_filter(scores: Sequence[float], relevant: Sequence[bool], threshold: float) -> dict[str, float | None]:

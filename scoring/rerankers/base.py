@@ -15,7 +15,8 @@ import torch
 from tqdm.auto import tqdm
 from transformers import BatchEncoding, PreTrainedModel, PreTrainedTokenizerBase
 
-from train.data import Triple
+Triple = tuple[str, str, str]
+"""(instruction, query side, document): the three strings every student is fed."""
 
 STUDENT_FILE = "memdistill_student.json"
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from train.metrics import (
+from scoring.metrics import (
     average_precision,
     calibration,
     case_metrics,

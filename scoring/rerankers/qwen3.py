@@ -14,8 +14,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, BatchEncoding, PreTrainedModel, PreTrainedTokenizerBase
 
 from schemas import QWEN3_RERANKER_PREFIX, QWEN3_RERANKER_SUFFIX, qwen3_reranker_pair
-from train.data import Triple
-from train.students.base import Student
+from scoring.rerankers.base import Student, Triple
 
 PREFIX = QWEN3_RERANKER_PREFIX
 SUFFIX = QWEN3_RERANKER_SUFFIX

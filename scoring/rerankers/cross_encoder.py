@@ -19,8 +19,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from train.data import Triple
-from train.students.base import Student
+from scoring.rerankers.base import Student, Triple
 
 
 def query_text(instruction: str, query: str) -> str:
@@ -29,7 +28,7 @@ def query_text(instruction: str, query: str) -> str:
 
 
 class CrossEncoderStudent(Student):
-    kind: ClassVar[str] = "cross-encoder"
+    kind: ClassVar[str] = "cross_encoder"
     default_max_length: ClassVar[int] = 512
 
     def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, max_length: int | None = None):

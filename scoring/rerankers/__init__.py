@@ -8,11 +8,11 @@ from typing import Any
 
 import torch
 
-from train.students.base import STUDENT_FILE, Student
-from train.students.cross_encoder import CrossEncoderStudent
-from train.students.qwen3 import Qwen3Student
+from scoring.rerankers.base import STUDENT_FILE, Student
+from scoring.rerankers.cross_encoder import CrossEncoderStudent
+from scoring.rerankers.qwen3 import Qwen3Student
 
-STUDENTS: dict[str, type[Student]] = {"qwen3": Qwen3Student, "cross-encoder": CrossEncoderStudent}
+STUDENTS: dict[str, type[Student]] = {"qwen3": Qwen3Student, "cross_encoder": CrossEncoderStudent}
 KINDS: tuple[str, ...] = tuple(STUDENTS)
 
 
@@ -32,6 +32,7 @@ def saved_settings(path: str | Path) -> dict[str, Any]:
 def detect_kind(path: str | Path) -> str:
     """The student kind of a checkpoint: from memdistill_student.json, else from config.json's `architectures`."""
     saved = saved_settings(path).get("kind")
+    saved = "cross_encoder" if saved == "cross-encoder" else saved  # the spelling of students saved before
     if saved is not None:
         if saved not in STUDENTS:
             raise ValueError(f"{Path(path) / STUDENT_FILE}: kind {saved!r} is not one of {list(KINDS)}")
@@ -43,7 +44,7 @@ def detect_kind(path: str | Path) -> str:
     if any("CausalLM" in a for a in archs):
         return "qwen3"
     if any(a.endswith(("ForSequenceClassification", "Model")) for a in archs):
-        return "cross-encoder"
+        return "cross_encoder"
     raise ValueError(f"{config}: cannot tell the student kind from architectures {archs}; pass the kind")
 
 
@@ -55,7 +56,7 @@ def load_student(
     dtype: Any = None,
     device: str | torch.device | None = None,
 ) -> Student:
-    """Load a student of `kind` ("qwen3", "cross-encoder", or None / "auto" to detect it) from `path`."""
+    """Load a student of `kind` ("qwen3", "cross_encoder", or None / "auto" to detect it) from `path`."""
     if kind in (None, "auto"):
         kind = detect_kind(path)
     if kind not in STUDENTS:
