@@ -23,15 +23,26 @@ class ConfigError(ValueError):
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        """`true` is not a count: pydantic would take it as 1 (`--set generate.dialogues=true`)."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                field = cls.model_fields.get(name)
+                if isinstance(value, bool) and field is not None and field.annotation in (int, float, "int", "float"):
+                    raise ValueError(f"{name}: expected a number, got {value!r}")
+        return data
+
 
 class GenerateConfig(_Section):
-    dialogues: int = Field(default=60, ge=1)
+    dialogues: int = Field(default=60, ge=1, le=10**9)
     sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
-    queries_per_skill: int = Field(default=2, ge=1, description="per dialogue")
+    queries_per_skill: int = Field(default=2, ge=1, le=100, description="per dialogue")
     realizer: Literal["template", "llm"] = "template"
     realizer_provider: str | None = Field(default=None, description="name of a [providers.NAME] entry, for llm")
-    realizer_attempts: int = Field(default=3, ge=1, description="tries per session before it is kept aside")
+    realizer_attempts: int = Field(default=3, ge=1, le=20, description="tries per session before it is kept aside")
     locale: str = "en_US"
 
 
@@ -69,12 +80,14 @@ class ProviderConfig(_Section):
 
 
 class CandidatesConfig(_Section):
-    constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
-    retrieved: int = Field(default=3, ge=0, description="retrieved negatives per query, at most, over all retrievers")
+    constructed: int = Field(default=3, ge=0, le=100, description="constructed hard negatives per query, at most")
+    retrieved: int = Field(
+        default=3, ge=0, le=100, description="retrieved negatives per query, at most, over all retrievers"
+    )
     retrievers: list[Literal["bm25", "embedding"]] = Field(
         default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
     )
-    max_candidates: int = Field(default=8, ge=2)
+    max_candidates: int = Field(default=8, ge=2, le=200)
     dedup_threshold: float = Field(
         default=0.9, gt=0, le=1, description="drop a query this similar (word 1+2-gram Jaccard) to an earlier one"
     )
@@ -130,7 +143,7 @@ class JudgeConfig(_Section):
 
 class AggregateConfig(_Section):
     prior: float = Field(default=0.1, ge=0, description="strength of the Bradley-Terry prior (pseudo-ties)")
-    max_iter: int = Field(default=200, ge=1)
+    max_iter: int = Field(default=200, ge=1, le=100_000)
     weights: Literal["earned", "config"] = Field(
         default="earned", description="earned: config weight x reliability measured on the calibration slice"
     )
@@ -138,7 +151,7 @@ class AggregateConfig(_Section):
     calibration_fraction: float = Field(
         default=0.2, gt=0, lt=1, description="share of the train dialogues that fits weights and the calibrator"
     )
-    bootstrap: int = Field(default=20, ge=0, description="bootstrap resamples for label intervals (0: none)")
+    bootstrap: int = Field(default=20, ge=0, le=10_000, description="bootstrap resamples for label intervals (0: none)")
 
 
 class SplitConfig(_Section):
@@ -159,7 +172,7 @@ class ExportConfig(_Section):
 class BuildConfig(_Section):
     name: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]+$")
     seed: int = 13
-    shard_size: int = Field(default=10, ge=1, description="dialogues per shard")
+    shard_size: int = Field(default=10, ge=1, le=100_000, description="dialogues per shard")
     generate: GenerateConfig = Field(default_factory=GenerateConfig)
     candidates: CandidatesConfig = Field(default_factory=CandidatesConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)
@@ -168,6 +181,9 @@ class BuildConfig(_Section):
     export: ExportConfig = Field(default_factory=ExportConfig)
     providers: dict[str, ProviderConfig] = Field(default_factory=dict)
     max_cost_usd: float | None = Field(default=None, gt=0, description="stop cleanly (resumable) past this spend")
+    max_failed_share: float = Field(
+        default=0.25, ge=0, le=1, description="stop (resumable) when more of a stage's items than this fail for good"
+    )
 
     @model_validator(mode="after")
     def _providers_exist(self) -> BuildConfig:
