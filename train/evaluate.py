@@ -19,11 +19,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from datasets import load_from_disk
 
 from schemas import RerankCase, ScoredCase
 from train.baselines import BASELINES, baseline_scores
-from train.data import CaseFileError, read_cases, read_scores, rows_to_cases, write_jsonl
+from train.data import CaseFileError, check_cases, read_cases, read_scores, rows_to_cases, write_jsonl
 from train.locomo import CANDIDATE_KINDS, LocomoError, load_locomo
 from train.metrics import CALIBRATION, calibration, case_metrics, mean_metrics, rank, threshold_filter
 
@@ -139,7 +140,10 @@ def load_cases(args: argparse.Namespace) -> tuple[list[RerankCase], dict[str, An
     if args.data is not None:
         if not args.data.is_dir():
             raise ValueError(f"--data {args.data}: not a directory")
-        dataset = load_from_disk(str(args.data))
+        try:
+            dataset = load_from_disk(str(args.data))
+        except (OSError, ValueError, pa.ArrowException) as exc:  # a truncated arrow file, a missing state.json
+            raise ValueError(f"--data {args.data}: not a readable dataset ({str(exc).splitlines()[0]})") from None
         if args.split not in dataset:
             raise ValueError(f"--data {args.data}: no split {args.split!r} (found {list(dataset)})")
         cases = rows_to_cases(dataset[args.split], name=f"{args.data} {args.split}")
@@ -147,6 +151,7 @@ def load_cases(args: argparse.Namespace) -> tuple[list[RerankCase], dict[str, An
     if args.cases is not None:
         return read_cases(args.cases), {"cases": str(args.cases), "group_by": "skill"}
     cases, counts = load_locomo(args.locomo, candidates=args.locomo_candidates, pool=args.pool, seed=args.seed)
+    check_cases(cases, lambda i: f"{args.locomo} case {i}" if i >= 0 else str(args.locomo))
     source = {"locomo": str(args.locomo), "group_by": "category", "locomo_candidates": args.locomo_candidates}
     return cases, {**source, "pool": args.pool, "locomo_counts": counts}
 
