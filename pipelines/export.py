@@ -23,6 +23,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 from datasets import Dataset, DatasetDict, Features, List, Value, disable_progress_bars, load_from_disk
 from huggingface_hub import HfApi
 
@@ -105,7 +106,10 @@ def load_rows(run_dir: Path, splits: list[str] | None = None) -> dict[str, list[
     folder = run_dir / "dataset"
     if not (folder / "dataset_dict.json").is_file():
         raise ExportError(f"{folder}: no built dataset (run python -m pipelines.build --out {run_dir} first)")
-    dataset = load_from_disk(str(folder))
+    try:
+        dataset = load_from_disk(str(folder))
+    except (OSError, ValueError, pa.ArrowException) as exc:  # a truncated arrow file, a missing state.json
+        raise ExportError(f"{folder}: not a readable dataset ({str(exc).splitlines()[0]}); build it again") from None
     missing = [s for s in splits or [] if s not in dataset]
     if missing:
         raise ExportError(f"{folder}: no split {missing[0]!r} (it has {', '.join(dataset)})")

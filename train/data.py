@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+from datasets import DatasetDict, load_from_disk
 from pydantic import ValidationError
 
 from schemas import (
@@ -63,6 +65,20 @@ def row_to_case(row: DatasetRow) -> RerankCase:
         positives=[c.memory_id for c in row.candidates if c.gold == 1],
         meta={"skill": row.skill, "dialogue_id": row.dialogue_id},
     )
+
+
+def load_dataset_dir(path: str | Path, what: str) -> DatasetDict:
+    """`load_from_disk(path)`; a `ValueError` naming `what` and the folder when it is missing or damaged (a truncated
+    arrow file, a missing state.json), never a library traceback."""
+    if not Path(path).is_dir():
+        raise ValueError(f"{what} {path}: not a directory")
+    try:
+        dataset = load_from_disk(str(path))
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise ValueError(f"{what} {path}: not a readable dataset ({str(exc).splitlines()[0]})") from None
+    if not isinstance(dataset, DatasetDict):
+        raise ValueError(f"{what} {path}: a single Dataset, not a DatasetDict with splits")
+    return dataset
 
 
 def read_rows(split: Iterable[Mapping[str, Any]], name: str = "split") -> list[DatasetRow]:

@@ -19,12 +19,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-from datasets import load_from_disk
-
 from schemas import RerankCase, ScoredCase
 from train.baselines import BASELINES, baseline_scores
-from train.data import CaseFileError, check_cases, read_cases, read_scores, rows_to_cases, write_jsonl
+from train.data import CaseFileError, check_cases, load_dataset_dir, read_cases, read_scores, rows_to_cases, write_jsonl
 from train.locomo import CANDIDATE_KINDS, LocomoError, load_locomo
 from train.metrics import CALIBRATION, calibration, case_metrics, mean_metrics, rank, threshold_filter
 
@@ -138,12 +135,7 @@ def evaluate_systems(
 def load_cases(args: argparse.Namespace) -> tuple[list[RerankCase], dict[str, Any]]:
     """The cases named on the command line, and a description of where they came from."""
     if args.data is not None:
-        if not args.data.is_dir():
-            raise ValueError(f"--data {args.data}: not a directory")
-        try:
-            dataset = load_from_disk(str(args.data))
-        except (OSError, ValueError, pa.ArrowException) as exc:  # a truncated arrow file, a missing state.json
-            raise ValueError(f"--data {args.data}: not a readable dataset ({str(exc).splitlines()[0]})") from None
+        dataset = load_dataset_dir(args.data, "--data")
         if args.split not in dataset:
             raise ValueError(f"--data {args.data}: no split {args.split!r} (found {list(dataset)})")
         cases = rows_to_cases(dataset[args.split], name=f"{args.data} {args.split}")

@@ -3,8 +3,11 @@ repeated case ids (in cases or scores), non-finite scores, empty inputs, undecod
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+
+import pytest
 
 from schemas import CaseCandidate, RerankCase, ScoredCase
 from train import evaluate, score
@@ -84,3 +87,30 @@ def test_a_truncated_arrow_file_is_one_line(toy_dataset_dir, tmp_path, capsys):
     code = evaluate.main(["--data", str(data), "--baselines", "bm25", "--out", str(tmp_path / "r.json")])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith(f"error: --data {data}: not a readable dataset (") and "\n" not in err
+
+
+def test_locomo_items_that_are_not_objects_are_one_line(tmp_path, capsys):
+    sample = {"sample_id": "s1", "conversation": {"session_1": [{"dia_id": "D1:1", "speaker": "A", "text": "hi"}]}}
+    for bad, needle in [
+        ({**sample, "qa": ["what?"]}, "sample s1: qa 0 is not an object (str)"),
+        ({**sample, "conversation": {"session_1": ["hi"]}}, "sample s1: session_1[0] is not a turn object (str)"),
+    ]:
+        path = tmp_path / "locomo.json"
+        path.write_text(json.dumps([bad]))
+        assert evaluate.main(["--locomo", str(path), "--baselines", "bm25", "--out", str(tmp_path / "r.json")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err == f"error: {path}: {needle}"
+
+
+def test_distill_and_export_name_a_truncated_arrow_file(toy_dataset_dir, tmp_path):
+    from pipelines.export import ExportError, load_rows
+    from train.data import load_dataset_dir
+
+    run = tmp_path / "run"
+    shutil.copytree(toy_dataset_dir, run / "dataset")
+    arrow = next((run / "dataset").glob("train/*.arrow"))
+    arrow.write_bytes(arrow.read_bytes()[:100])
+    with pytest.raises(ValueError, match=rf"^--data {run / 'dataset'}: not a readable dataset \("):
+        load_dataset_dir(run / "dataset", "--data")
+    with pytest.raises(ExportError, match=r"not a readable dataset .*; build it again$"):
+        load_rows(run)
