@@ -36,9 +36,9 @@ import sys
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import datasets
 import transformers
@@ -78,6 +78,8 @@ from schemas import (
 
 log = logging.getLogger("pipelines.build")
 PAID_KINDS = ("openai", "anthropic", "openai_compatible")
+DIVERSITY_DIALOGUES = 10_000  # the manifest's diversity figures are measured on the first shards up to this many
+R = TypeVar("R")
 # exit codes (see the module doc)
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUDGET, EXIT_PENDING, EXIT_LOCKED, EXIT_INTERRUPTED = 1, 2, 3, 4, 5, 130
 
@@ -145,18 +147,41 @@ def stage_keys(config: BuildConfig, eval_sets: EvalSets | None) -> dict[str, str
     return keys
 
 
-def dropped_queries(
-    config: BuildConfig, generated: list[list[GeneratedDialogue]], eval_sets: EvalSets | None
-) -> tuple[int, set[str], set[str]]:
-    """How many queries were generated, the near-duplicates and the contaminated ones (both dropped)."""
-    queries = [q for shard in generated for g in shard for q in g.queries]
-    duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
-    kept = [q for q in queries if q.query_id not in duplicates]
-    contaminated = set(contaminated_ids(kept, eval_sets)) if eval_sets is not None else set()
-    return len(queries), duplicates, contaminated
+def select_queries(
+    config: BuildConfig, generated: Sequence[list[GeneratedDialogue]], eval_sets: EvalSets | None
+) -> tuple[int, set[str], set[str], list[str]]:
+    """One pass over the generated shards: how many queries, the near-duplicates and the contaminated ones (both
+    dropped), and the dialogue ids. Shard by shard: near-duplicates are only looked for within a dialogue."""
+    n_queries, duplicates, contaminated, dialogue_ids = 0, set(), set(), []
+    for shard in generated:
+        queries = [q for g in shard for q in g.queries]
+        n_queries += len(queries)
+        found = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
+        duplicates |= found
+        if eval_sets is not None:
+            contaminated |= set(contaminated_ids([q for q in queries if q.query_id not in found], eval_sets))
+        dialogue_ids += [g.dialogue.dialogue_id for g in shard]
+    return n_queries, duplicates, contaminated, dialogue_ids
 
 
-def labelled_rows(examples: list[list[Example]], labels: list[list[SoftLabel]]) -> list[DatasetRow]:
+def flat(shards: Sequence[list[R]], keep: Callable[[R], bool] = lambda _: True) -> list[R]:
+    """The records of every shard (read one at a time when they are on disk) that `keep` accepts."""
+    return [record for shard in shards for record in shard if keep(record)]
+
+
+def diversity(generated: Sequence[list[GeneratedDialogue]], examples: Sequence[list[Example]]) -> dict[str, Any]:
+    """`checks.diversity` of the first `DIVERSITY_DIALOGUES` dialogues (all of them in most builds), their pools."""
+    picked_g: list[GeneratedDialogue] = []
+    picked_e: list[Example] = []
+    for shard_g, shard_e in zip(generated, examples, strict=True):
+        if len(picked_g) >= DIVERSITY_DIALOGUES:
+            break
+        picked_g += shard_g
+        picked_e += shard_e
+    return {**checks.diversity(picked_g, picked_e), "dialogues_measured": len(picked_g)}
+
+
+def labelled_rows(examples: Sequence[list[Example]], labels: Sequence[list[SoftLabel]]) -> list[DatasetRow]:
     rows: list[DatasetRow] = []
     for shard_examples, shard_labels in zip(examples, labels, strict=True):
         by_query: dict[str, list[SoftLabel]] = {}
@@ -185,11 +210,11 @@ def _build(
     def cost_so_far() -> str:
         return f"${sum(client.usage.cost_usd for client in clients.values()):.4f}"
 
-    def run(name: str, model: type, task: Any, args: Any) -> tuple[list[list[Any]], Any]:
+    def run(name: str, model: type, task: Any, args: Any) -> tuple[Sequence[list[Any]], Any]:
         return run_stage(
             run_dir, name, keys[name], model, [hi - lo for lo, hi in bounds], task, args, engine=engine,
             unit="dialogue", quiet=quiet, postfix=cost_so_far if paid and name in ("generate", "judge") else None,
-            max_failed_share=config.max_failed_share,
+            max_failed_share=config.max_failed_share, keep=False,
         )  # fmt: skip
 
     @contextlib.contextmanager
@@ -198,26 +223,30 @@ def _build(
         yield
         timings[f"{name}_seconds"] = round(time.perf_counter() - t0, 3)
 
+    # generate -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
     generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
-    n_queries, duplicates, contaminated = dropped_queries(config, generated, eval_sets)
+    n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, generated, eval_sets)
     dropped = frozenset(duplicates | contaminated)
     examples, cand_stats = run("candidates", Example, tasks.candidates, lambda i: (config, generated[i], dropped))
     judgments, judge_stats = run("judge", Judgment, tasks.judge, lambda i: (config, examples[i]))
 
-    all_examples = [e for shard in examples for e in shard]
-    all_judgments = [j for shard in judgments for j in shard]
-    split_of = assign_splits(sorted({g.dialogue.dialogue_id for s in generated for g in s}), config.split, config.seed)
+    split_of = assign_splits(sorted(dialogue_ids), config.split, config.seed)
     slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
     with timed("calibrate"):
-        calibration = _calibration(
-            run_dir / "calibrate" / keys["calibrate"], config, all_examples, all_judgments, slice_ids
-        )
+
+        def slice_records() -> tuple[list[Example], list[Judgment]]:
+            chosen = flat(examples, lambda e: e.query.dialogue_id in slice_ids)
+            ids = {e.query.query_id for e in chosen}
+            return chosen, flat(judgments, lambda j: j.query_id in ids)
+
+        calibration = _calibration(run_dir / "calibrate" / keys["calibrate"], config, slice_records)
     labels, agg_stats = run(
         "aggregate", SoftLabel, tasks.aggregate, lambda i: (config, examples[i], judgments[i], calibration)
     )
-    all_labels = [x for s in labels for x in s]
-    with timed("audit"):
-        report = write_audit(run_dir, config, all_examples, all_judgments, all_labels, slice_ids, keys["aggregate"])
+    with timed("audit"):  # the audit and the dataset read every record: the one step whose memory grows
+        report = write_audit(
+            run_dir, config, lambda: (flat(examples), flat(judgments), flat(labels)), slice_ids, keys["aggregate"]
+        )
 
     decontamination = None
     if eval_sets is not None:
@@ -247,14 +276,14 @@ def _build(
             "decontaminated_dropped": len(contaminated),
             "queries": len(rows),
             "candidates": sum(len(r.candidates) for r in rows),
-            "judgments": len(all_judgments),
-            "soft_labels": len(all_labels),
+            "judgments": judge_stats.records,
+            "soft_labels": agg_stats.records,
             "skills": dict(sorted(Counter(r.skill for r in rows).items())),
             "splits": {name: len(part) for name, part in splits.items()},
             "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
         },
         "decontamination": decontamination,
-        "diversity": checks.diversity([g for s in generated for g in s], all_examples),
+        "diversity": diversity(generated, examples),
         "stages": {
             name: {
                 "shards_computed": s.computed,
@@ -273,7 +302,7 @@ def _build(
             "audit": "audit/audit.json",
         },
         "timings": {**timings, "total_seconds": round(time.perf_counter() - started, 3)},
-        "tokens": sum(j.tokens for j in all_judgments),
+        "tokens": sum(j.tokens for shard in judgments for j in shard),
         "providers": {name: client.usage.as_dict() for name, client in clients.items()},
         "cost_usd": round(sum(client.usage.cost_usd for client in clients.values()), 6),
         "run_total": run_spend(clients),  # every invocation's paid answers, from the response cache

@@ -89,12 +89,16 @@ def run_stage(
     quiet: bool = False,
     postfix: Callable[[], str] | None = None,
     max_failed_share: float = 1.0,
-) -> tuple[list[list[R]], StageStats]:
+    keep: bool = True,
+) -> tuple[Sequence[list[R]], StageStats]:
     """Produce every shard of a stage, reusing complete, verified ones. `sizes[i]` is shard i's weight for the bar.
 
     Shard i is `task(clients, failed, *args(i))` (see `pipelines.tasks`), run by `engine`; `args(i)` is only asked
     for the shards that are not on disk. `postfix()`, when given, is shown after the bar's counts once a shard is
     done (the cost so far, say). `TooManyFailures` when more than `max_failed_share` of the items failed.
+
+    `keep=False` streams: no shard's records stay in memory, and the shards come back as `OnDisk`, which reads
+    shard i from the run folder when it is asked for (the memory of one shard at a time, however large the stage).
     """
     folder = run_dir / name / key
     for stale in remove_stale_temps(folder):
@@ -104,6 +108,7 @@ def run_stage(
         log.warning("%s: no stage index (an older build wrote it); recomputing its shards", folder)
     stats = StageStats()
     shards: dict[int, list[R]] = {}
+    counts: dict[int, int] = {}
     failures: dict[int, list[Failure]] = {}
     pending: BatchPending | None = None
     start = time.perf_counter()
@@ -116,28 +121,52 @@ def run_stage(
             if reused is None:
                 missing[i] = functools.partial(args, i)
                 continue
-            shards[i], failures[i] = reused, []
+            counts[i], failures[i] = len(reused), []
+            if keep:
+                shards[i] = reused
             stats.reused += 1
             bar.update(size)
         for i, outcome in engine.map(task, missing):
             if outcome.pending is not None:
                 pending = pending or outcome.pending
             else:
-                shards[i], failures[i] = outcome.records, outcome.failures
+                counts[i], failures[i] = len(outcome.records), outcome.failures
+                if keep:
+                    shards[i] = outcome.records
                 _write(folder / f"shard-{i:05d}.jsonl", outcome.records, outcome.failures)
                 stats.computed += 1
-                _check_failures(name, folder, shards, failures, max_failed_share, done=False)
+                _check_failures(name, folder, counts, failures, max_failed_share, done=False)
             if postfix is not None:
                 bar.set_postfix_str(postfix(), refresh=False)
             bar.update(sizes[i])
     stats.seconds = round(time.perf_counter() - start, 3)
     if pending is not None:
         raise pending
-    _check_failures(name, folder, shards, failures, max_failed_share, done=True)
-    ordered = [shards[i] for i in range(len(sizes))]
-    stats.records = sum(len(s) for s in ordered)
+    _check_failures(name, folder, counts, failures, max_failed_share, done=True)
+    stats.records = sum(counts.values())
     stats.failures = [f for i in range(len(sizes)) for f in failures[i]]
-    return ordered, stats
+    if not keep:
+        return OnDisk(folder, model, len(sizes)), stats
+    return [shards[i] for i in range(len(sizes))], stats
+
+
+class OnDisk(Sequence[list[R]]):
+    """A stage's shards as a sequence whose item i is read from `folder` when asked for (the last one is kept)."""
+
+    def __init__(self, folder: Path, model: type[R], n: int):
+        self.folder, self.model, self.n = folder, model, n
+        self._last: tuple[int, list[R]] | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> list[R]:  # type: ignore[override]
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        if self._last is None or self._last[0] != i:
+            path = self.folder / f"shard-{i:05d}.jsonl"
+            self._last = (i, parse_shard(path, path.read_bytes(), self.model))
+        return self._last[1]
 
 
 def _write(path: Path, records: list[Any], failed: list[Failure]) -> None:
@@ -172,11 +201,11 @@ def _reuse(path: Path, entry: dict[str, Any] | None, model: type[R], stats: Stag
 
 
 def _check_failures(
-    name: str, folder: Path, shards: dict[int, list[Any]], failures: dict[int, list[Failure]], bound: float, *,
+    name: str, folder: Path, counts: dict[int, int], failures: dict[int, list[Failure]], bound: float, *,
     done: bool,
 ) -> None:  # fmt: skip
     failed = sum(len(f) for f in failures.values())
-    items = failed + sum(len(s) for s in shards.values())
+    items = failed + sum(counts.values())
     if not failed or (not done and items < MIN_ITEMS_TO_STOP_EARLY) or failed <= bound * items:
         return
     first = next(f for i in sorted(failures) for f in failures[i])
