@@ -77,14 +77,14 @@ class ProviderConfig(_Section):
 
 
 class CandidatesConfig(_Section):
-    constructed: int = Field(default=3, ge=0, le=100, description="constructed hard negatives per query, at most")
+    constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
     retrieved: int = Field(
         default=3, ge=0, le=100, description="retrieved negatives per query, at most, over all retrievers"
     )
     retrievers: list[Literal["bm25", "embedding"]] = Field(
         default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
     )
-    max_candidates: int = Field(default=8, ge=2, le=200)
+    max_candidates: int = Field(default=8, ge=2)
     dedup_threshold: float = Field(
         default=0.9, gt=0, le=1, description="drop a query this similar (word 1+2-gram Jaccard) to an earlier one"
     )
