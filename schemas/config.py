@@ -78,9 +78,7 @@ class ProviderConfig(_Section):
 
 class CandidatesConfig(_Section):
     constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
-    retrieved: int = Field(
-        default=3, ge=0, le=100, description="retrieved negatives per query, at most, over all retrievers"
-    )
+    retrieved: int = Field(default=3, ge=0, description="retrieved negatives per query, at most, over all retrievers")
     retrievers: list[Literal["bm25", "embedding"]] = Field(
         default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
     )
