@@ -7,6 +7,25 @@ The child runs the build's own code for those stages (`pipelines.stages.run_stag
 `pipelines.build.select_queries`), so a shard's records leave memory once it is written; it prints RSS after
 each stage and the peak (getrusage), and dialogues/s per stage. The parent prints one table and the ratio of the
 largest size's peak RSS to the smallest's (the target: within 1.5x).
+
+Measured (shard_size 1000, `nice`, a shared 2-core machine, load ~12):
+
+| dialogues | generate dlg/s | candidates dlg/s | peak RSS | disk per dialogue (generate + candidates) |
+|---|---|---|---|---|
+| 1 000 | 32.6 | 18.5 | 613 MiB | 26.8 + 17.3 kB |
+| 10 000 | 41.3 | 16.6 | 808 MiB (1.32x) | 26.8 + 17.3 kB |
+
+(with shard_size 100: 337 MiB at 200 and 339 MiB at 1 000 dialogues; RSS follows the shard size, not the build.)
+
+On paper, 10^7 dialogues with `--engine ray` on 256 CPUs: ~12 dialogues/s per CPU for generate + candidates is
+~8.3e5 CPU-seconds, ~55 minutes of cluster time; 440 GB of shards (268 + 173 GB) that the driver alone writes
+and hashes, ~2-5k dialogues/s at 100-200 MB/s of JSON, so past ~256 CPUs the driver sets the pace (workers
+writing their own shards to shared storage would lift that). Driver memory: the shards in flight (two per CPU,
+only while they are sent), one shard read back at a time, and the dialogue ids (~0.7 GB at 10^7).
+`select_queries` is one serial pass over the generate shards (~45 minutes at 100 MB/s). Not yet streaming: the
+calibration slice, the audit and the dataset rows hold every example (12 per dialogue), judgment (~140 per
+query with three teachers) and label in memory: at 10^7 dialogues that is far past one machine, so the audit
+would have to sample and the export write per shard before such a build can finish.
 """
 
 from __future__ import annotations

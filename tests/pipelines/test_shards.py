@@ -138,3 +138,12 @@ def test_items_kept_aside_are_retried_next_run_and_too_many_stop_the_stage(tmp_p
     shards, stats = stage(tmp_path, task, max_failed_share=0.1)
     assert (stats.reused, stats.retried, stats.computed, stats.failures) == (1, 1, 1, [])
     assert [len(s) for s in shards] == [3, 3] and not (tmp_path / "s" / "k" / "failures-00001.jsonl").exists()
+
+
+def test_a_streamed_stage_reads_its_shards_back_from_disk_when_asked(tmp_path):
+    kept, _ = stage(tmp_path)
+    streamed, stats = stage(tmp_path, keep=False)
+    assert stats.reused == 2 and len(streamed) == 2 and list(streamed) == kept
+    (tmp_path / "s" / "k" / "shard-00000.jsonl").unlink()  # read at access, not held in memory
+    with pytest.raises(FileNotFoundError):
+        streamed[0]
