@@ -57,7 +57,7 @@ from pipelines.rows import to_row
 from pipelines.runfolder import RunFolderError, RunFolderLocked, check_run_folder, lock
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits, calibration_slice
-from pipelines.stages import TooManyFailures, run_stage, stage_key
+from pipelines.stages import StageStats, TooManyFailures, run_stage, stage_key
 from providers.base import ProviderError
 from providers.batching import BatchPending
 from providers.budget import BudgetExceeded
@@ -181,6 +181,47 @@ def diversity(generated: Sequence[list[GeneratedDialogue]], examples: Sequence[l
     return {**checks.diversity(picked_g, picked_e), "dialogues_measured": len(picked_g)}
 
 
+def slice_records(
+    examples: Sequence[list[Example]], judgments: Sequence[list[Judgment]], slice_ids: set[str]
+) -> tuple[list[Example], list[Judgment]]:
+    """The calibration slice's examples and their judgments, read shard by shard."""
+    chosen = flat(examples, lambda e: e.query.dialogue_id in slice_ids)
+    ids = {e.query.query_id for e in chosen}
+    return chosen, flat(judgments, lambda j: j.query_id in ids)
+
+
+def decontamination_record(eval_sets: EvalSets, contaminated: set[str]) -> dict[str, Any]:
+    return {
+        "n": eval_sets.n,
+        "threshold": eval_sets.threshold,
+        "files": list(eval_sets.files),
+        "dropped": len(contaminated),
+        "dropped_queries": sorted(contaminated),
+    }
+
+
+def row_counts(rows: list[DatasetRow], splits: dict[str, list[DatasetRow]]) -> dict[str, Any]:
+    return {
+        "queries": len(rows),
+        "candidates": sum(len(r.candidates) for r in rows),
+        "skills": dict(sorted(Counter(r.skill for r in rows).items())),
+        "splits": {name: len(part) for name, part in splits.items()},
+        "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
+    }
+
+
+def stage_figures(stats: StageStats) -> dict[str, Any]:
+    """What a stage did in this invocation, for the manifest (`shards_repaired`: did not verify, recomputed)."""
+    return {
+        "shards_computed": stats.computed,
+        "shards_reused": stats.reused,
+        "shards_repaired": stats.repaired,
+        "shards_retried": stats.retried,
+        "records": stats.records,
+        "seconds": stats.seconds,
+    }
+
+
 def labelled_rows(examples: Sequence[list[Example]], labels: Sequence[list[SoftLabel]]) -> list[DatasetRow]:
     rows: list[DatasetRow] = []
     for shard_examples, shard_labels in zip(examples, labels, strict=True):
@@ -233,13 +274,9 @@ def _build(
     split_of = assign_splits(sorted(dialogue_ids), config.split, config.seed)
     slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
     with timed("calibrate"):
-
-        def slice_records() -> tuple[list[Example], list[Judgment]]:
-            chosen = flat(examples, lambda e: e.query.dialogue_id in slice_ids)
-            ids = {e.query.query_id for e in chosen}
-            return chosen, flat(judgments, lambda j: j.query_id in ids)
-
-        calibration = _calibration(run_dir / "calibrate" / keys["calibrate"], config, slice_records)
+        calibration = _calibration(
+            run_dir / "calibrate" / keys["calibrate"], config, lambda: slice_records(examples, judgments, slice_ids)
+        )
     labels, agg_stats = run(
         "aggregate", SoftLabel, tasks.aggregate, lambda i: (config, examples[i], judgments[i], calibration)
     )
@@ -248,15 +285,7 @@ def _build(
             run_dir, config, lambda: (flat(examples), flat(judgments), flat(labels)), slice_ids, keys["aggregate"]
         )
 
-    decontamination = None
-    if eval_sets is not None:
-        decontamination = {
-            "n": eval_sets.n,
-            "threshold": eval_sets.threshold,
-            "files": list(eval_sets.files),
-            "dropped": len(contaminated),
-            "dropped_queries": sorted(contaminated),
-        }
+    decontamination = decontamination_record(eval_sets, contaminated) if eval_sets is not None else None
     with timed("export"):
         rows = labelled_rows(examples, labels)
         splits = {name: [r for r in rows if split_of[r.dialogue_id] == name] for name in SPLITS}
@@ -270,31 +299,17 @@ def _build(
         "engine": engine.name,
         "stage_keys": keys,
         "counts": {
-            "dialogues": sum(len(s) for s in generated),
+            "dialogues": gen_stats.records,
             "queries_generated": n_queries,
             "near_duplicates_dropped": len(duplicates),
             "decontaminated_dropped": len(contaminated),
-            "queries": len(rows),
-            "candidates": sum(len(r.candidates) for r in rows),
+            **row_counts(rows, splits),
             "judgments": judge_stats.records,
             "soft_labels": agg_stats.records,
-            "skills": dict(sorted(Counter(r.skill for r in rows).items())),
-            "splits": {name: len(part) for name, part in splits.items()},
-            "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
         },
         "decontamination": decontamination,
         "diversity": diversity(generated, examples),
-        "stages": {
-            name: {
-                "shards_computed": s.computed,
-                "shards_reused": s.reused,
-                "shards_repaired": s.repaired,
-                "shards_retried": s.retried,
-                "records": s.records,
-                "seconds": s.seconds,
-            }
-            for name, s in stages.items()
-        },
+        "stages": {name: stage_figures(s) for name, s in stages.items()},
         "calibration": {
             "slice_dialogues": len(slice_ids),
             "teachers": {name: t.weight for name, t in calibration.teachers.items()},
