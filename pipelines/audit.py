@@ -94,7 +94,7 @@ def load_or_write_audit(run: Run) -> dict[str, Any]:
     except (OSError, ValueError):
         pass
     key = run.manifest["stage_keys"].get("aggregate", "?")
-    return write_audit(run.path, run.config, run.examples, run.judgments, run.labels, run.slice_ids, key)
+    return write_audit(run.path, run.config, lambda: (run.examples, run.judgments, run.labels), run.slice_ids, key)
 
 
 def candidate_table(examples: list[Example], labels: dict[tuple[str, str], float]) -> pl.DataFrame:

@@ -9,6 +9,21 @@ re-run with the same config recomputes nothing. A run folder written by another 
 `--decontaminate` drops queries that overlap the given evaluation sets (see `pipelines.decontaminate`).
 `--engine ray` runs the shards as Ray tasks (see `pipelines.engine`): the same dataset, over a cluster's CPUs.
 `--quiet` prints errors and the final line only.
+
+A run folder is used by one build at a time and holds only what builds write (see `pipelines.runfolder`); every
+shard is verified against its stage index before it is reused (see `pipelines.stages`).
+
+Every outcome is one line on stderr and an exit code:
+  0    built ("built N queries ...")
+  1    the build stopped: a stage's shard, the response cache or a provider failed for good, more than
+       `max_failed_share` of a stage's items failed, or the disk (full, read-only); what is done is kept: fix it
+       and run the same command
+  2    bad input: the config, an option, an evaluation set, a missing API key, an --out that is a file, not a run
+       folder, or holds foreign files in dataset/; nothing was built
+  3    `max_cost_usd` reached; raise it and run the same command
+  4    provider batches submitted and not back yet; run the same command later
+  5    another build holds the run folder (the line names it)
+  130  interrupted (Ctrl-C); re-run the same command to resume
 """
 
 from __future__ import annotations
@@ -21,9 +36,9 @@ import sys
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import datasets
 import transformers
@@ -39,9 +54,10 @@ from pipelines.engine import ENGINES, Engine, EngineError, open_engine
 from pipelines.export import save_dataset, to_dataset_dict
 from pipelines.manifest import write_manifest
 from pipelines.rows import to_row
+from pipelines.runfolder import RunFolderError, RunFolderLocked, check_run_folder, lock
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits, calibration_slice
-from pipelines.stages import run_stage, stage_key
+from pipelines.stages import StageStats, TooManyFailures, run_stage, stage_key
 from providers.base import ProviderError
 from providers.batching import BatchPending
 from providers.budget import BudgetExceeded
@@ -62,25 +78,10 @@ from schemas import (
 
 log = logging.getLogger("pipelines.build")
 PAID_KINDS = ("openai", "anthropic", "openai_compatible")
-
-
-class RunFolderError(RuntimeError):
-    """A run folder this build must not write into; the message names it."""
-
-
-def check_run_folder(run_dir: Path) -> None:
-    """Refuse a run folder whose manifest was written by another schema version (or is not a manifest)."""
-    path = run_dir / "manifest.json"
-    if not path.exists():
-        return
-    try:
-        found = json.loads(path.read_text(encoding="utf-8")).get("schema_version")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        raise RunFolderError(f"{path}: not a readable build manifest; use a new --out") from None
-    if found != SCHEMA_VERSION:
-        raise RunFolderError(
-            f"{path}: written with schema version {found!r}, this code writes {SCHEMA_VERSION!r}; use a new --out"
-        )
+DIVERSITY_DIALOGUES = 10_000  # the manifest's diversity figures are measured on the first shards up to this many
+R = TypeVar("R")
+# exit codes (see the module doc)
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUDGET, EXIT_PENDING, EXIT_LOCKED, EXIT_INTERRUPTED = 1, 2, 3, 4, 5, 130
 
 
 def model_identity(config: BuildConfig, names: list[str]) -> str:
@@ -110,7 +111,7 @@ def build(
     engine: str = "local",
     ray_address: str | None = None,
 ) -> dict[str, Any]:
-    """Run every stage into `run_dir`; return the manifest body.
+    """Run every stage into `run_dir` (holding its lock); return the manifest body.
 
     `eval_sets`: drop the queries that overlap them (keyed into the candidates stage, so other sets recompute it).
     `engine`: "local" (this process) or "ray" (shards as Ray tasks, see `pipelines.engine`): the same dataset.
@@ -118,28 +119,17 @@ def build(
     started = time.perf_counter()
     check_run_folder(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    clients = open_clients(config, run_dir)
-    runner = open_engine(engine, config, run_dir, clients, address=ray_address, quiet=quiet)
-    try:
-        return _build(config, run_dir, clients, runner, quiet=quiet, eval_sets=eval_sets, started=started)
-    finally:
-        runner.close()
+    with lock(run_dir):
+        clients = open_clients(config, run_dir)
+        runner = open_engine(engine, config, run_dir, clients, address=ray_address, quiet=quiet)
+        try:
+            return _build(config, run_dir, clients, runner, quiet=quiet, eval_sets=eval_sets, started=started)
+        finally:
+            runner.close()
 
 
-def _build(
-    config: BuildConfig,
-    run_dir: Path,
-    clients: dict[str, Client],
-    engine: Engine,
-    *,
-    quiet: bool,
-    eval_sets: EvalSets | None,
-    started: float,
-) -> dict[str, Any]:
-    n, size = config.generate.dialogues, config.shard_size
-    bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
-    sizes = [hi - lo for lo, hi in bounds]
-    kinds = {name: p.kind for name, p in config.providers.items()}
+def stage_keys(config: BuildConfig, eval_sets: EvalSets | None) -> dict[str, str]:
+    """Each stage's key: the config sections it reads, chained to its upstream stage's key."""
     keys: dict[str, str] = {}
     keys["generate"] = stage_key("generate", SCHEMA_VERSION, config.section_hash("generate"))
     if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
@@ -154,107 +144,180 @@ def _build(
     keys["judge"] = stage_key(keys["candidates"], judge_section, judge_models)
     keys["calibrate"] = stage_key(keys["judge"], config.section_hash("aggregate", "split"), weights)
     keys["aggregate"] = stage_key(keys["calibrate"])
+    return keys
 
-    paid = any(kind in PAID_KINDS for kind in kinds.values())
 
-    def cost_so_far() -> str:
-        return f"${sum(client.usage.cost_usd for client in clients.values()):.4f}"
+def select_queries(
+    config: BuildConfig, generated: Sequence[list[GeneratedDialogue]], eval_sets: EvalSets | None
+) -> tuple[int, set[str], set[str], list[str]]:
+    """One pass over the generated shards: how many queries, the near-duplicates and the contaminated ones (both
+    dropped), and the dialogue ids. Shard by shard: near-duplicates are only looked for within a dialogue."""
+    n_queries, duplicates, contaminated, dialogue_ids = 0, set(), set(), []
+    for shard in generated:
+        queries = [q for g in shard for q in g.queries]
+        n_queries += len(queries)
+        found = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
+        duplicates |= found
+        if eval_sets is not None:
+            contaminated |= set(contaminated_ids([q for q in queries if q.query_id not in found], eval_sets))
+        dialogue_ids += [g.dialogue.dialogue_id for g in shard]
+    return n_queries, duplicates, contaminated, dialogue_ids
 
-    def run(name: str, model: type, task: Any, args: Any) -> tuple[list[list[Any]], Any]:
-        postfix = cost_so_far if paid and name in ("generate", "judge") else None
-        return run_stage(
-            run_dir, name, keys[name], model, sizes, task, args, engine=engine, unit="dialogue", quiet=quiet,
-            postfix=postfix,
-        )  # fmt: skip
 
-    generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
-    queries = [q for shard in generated for g in shard for q in g.queries]
-    duplicates = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
-    kept = [q for q in queries if q.query_id not in duplicates]
-    contaminated = set(contaminated_ids(kept, eval_sets)) if eval_sets is not None else set()
-    dropped = duplicates | contaminated
+def flat(shards: Sequence[list[R]], keep: Callable[[R], bool] = lambda _: True) -> list[R]:
+    """The records of every shard (read one at a time when they are on disk) that `keep` accepts."""
+    return [record for shard in shards for record in shard if keep(record)]
 
-    examples, cand_stats = run(
-        "candidates", Example, tasks.candidates, lambda i: (config, generated[i], frozenset(dropped))
-    )
-    judgments, judge_stats = run("judge", Judgment, tasks.judge, lambda i: (config, examples[i]))
-    all_examples = [e for shard in examples for e in shard]
-    all_judgments = [j for shard in judgments for j in shard]
-    split_of = assign_splits(sorted({g.dialogue.dialogue_id for s in generated for g in s}), config.split, config.seed)
-    slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
-    t0 = time.perf_counter()
-    calibration = _calibration(
-        run_dir / "calibrate" / keys["calibrate"], config, all_examples, all_judgments, slice_ids
-    )
-    calibrate_seconds = round(time.perf_counter() - t0, 3)
-    labels, agg_stats = run(
-        "aggregate", SoftLabel, tasks.aggregate, lambda i: (config, examples[i], judgments[i], calibration)
-    )
-    t0 = time.perf_counter()
-    report = write_audit(
-        run_dir, config, all_examples, all_judgments, [x for s in labels for x in s], slice_ids, keys["aggregate"]
-    )
-    audit_seconds = round(time.perf_counter() - t0, 3)
 
-    decontamination = None
-    if eval_sets is not None:
-        decontamination = {
-            "n": eval_sets.n,
-            "threshold": eval_sets.threshold,
-            "files": list(eval_sets.files),
-            "dropped": len(contaminated),
-            "dropped_queries": sorted(contaminated),
-        }
-    t0 = time.perf_counter()
+def diversity(generated: Sequence[list[GeneratedDialogue]], examples: Sequence[list[Example]]) -> dict[str, Any]:
+    """`checks.diversity` of the first `DIVERSITY_DIALOGUES` dialogues (all of them in most builds), their pools."""
+    picked_g: list[GeneratedDialogue] = []
+    picked_e: list[Example] = []
+    for shard_g, shard_e in zip(generated, examples, strict=True):
+        if len(picked_g) >= DIVERSITY_DIALOGUES:
+            break
+        picked_g += shard_g
+        picked_e += shard_e
+    return {**checks.diversity(picked_g, picked_e), "dialogues_measured": len(picked_g)}
+
+
+def slice_records(
+    examples: Sequence[list[Example]], judgments: Sequence[list[Judgment]], slice_ids: set[str]
+) -> tuple[list[Example], list[Judgment]]:
+    """The calibration slice's examples and their judgments, read shard by shard."""
+    chosen = flat(examples, lambda e: e.query.dialogue_id in slice_ids)
+    ids = {e.query.query_id for e in chosen}
+    return chosen, flat(judgments, lambda j: j.query_id in ids)
+
+
+def decontamination_record(eval_sets: EvalSets, contaminated: set[str]) -> dict[str, Any]:
+    return {
+        "n": eval_sets.n,
+        "threshold": eval_sets.threshold,
+        "files": list(eval_sets.files),
+        "dropped": len(contaminated),
+        "dropped_queries": sorted(contaminated),
+    }
+
+
+def row_counts(rows: list[DatasetRow], splits: dict[str, list[DatasetRow]]) -> dict[str, Any]:
+    return {
+        "queries": len(rows),
+        "candidates": sum(len(r.candidates) for r in rows),
+        "skills": dict(sorted(Counter(r.skill for r in rows).items())),
+        "splits": {name: len(part) for name, part in splits.items()},
+        "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
+    }
+
+
+def stage_figures(stats: StageStats) -> dict[str, Any]:
+    """What a stage did in this invocation, for the manifest (`shards_repaired`: did not verify, recomputed)."""
+    return {
+        "shards_computed": stats.computed,
+        "shards_reused": stats.reused,
+        "shards_repaired": stats.repaired,
+        "shards_retried": stats.retried,
+        "records": stats.records,
+        "seconds": stats.seconds,
+    }
+
+
+def labelled_rows(examples: Sequence[list[Example]], labels: Sequence[list[SoftLabel]]) -> list[DatasetRow]:
     rows: list[DatasetRow] = []
     for shard_examples, shard_labels in zip(examples, labels, strict=True):
         by_query: dict[str, list[SoftLabel]] = {}
         for label in shard_labels:
             by_query.setdefault(label.query_id, []).append(label)
         rows += [to_row(e, by_query.get(e.query.query_id, [])) for e in shard_examples]
-    splits = {name: [r for r in rows if split_of[r.dialogue_id] == name] for name in SPLITS}
-    dataset = to_dataset_dict(splits)
-    fingerprints = {name: ds._fingerprint for name, ds in dataset.items()}
-    card = render_card(config, splits, fingerprints, report, decontamination=decontamination)
-    save_dataset(dataset, card, run_dir / "dataset")
-    export_seconds = round(time.perf_counter() - t0, 3)
+    return rows
+
+
+def _build(
+    config: BuildConfig,
+    run_dir: Path,
+    clients: dict[str, Client],
+    engine: Engine,
+    *,
+    quiet: bool,
+    eval_sets: EvalSets | None,
+    started: float,
+) -> dict[str, Any]:
+    n, size = config.generate.dialogues, config.shard_size
+    bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    keys = stage_keys(config, eval_sets)
+    paid = any(p.kind in PAID_KINDS for p in config.providers.values())
+    timings: dict[str, float] = {}
+
+    def cost_so_far() -> str:
+        return f"${sum(client.usage.cost_usd for client in clients.values()):.4f}"
+
+    def run(name: str, model: type, task: Any, args: Any) -> tuple[Sequence[list[Any]], Any]:
+        return run_stage(
+            run_dir, name, keys[name], model, [hi - lo for lo, hi in bounds], task, args, engine=engine,
+            unit="dialogue", quiet=quiet, postfix=cost_so_far if paid and name in ("generate", "judge") else None,
+            max_failed_share=config.max_failed_share, keep=False,
+        )  # fmt: skip
+
+    @contextlib.contextmanager
+    def timed(name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
+        timings[f"{name}_seconds"] = round(time.perf_counter() - t0, 3)
+
+    # generate -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
+    generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
+    n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, generated, eval_sets)
+    dropped = frozenset(duplicates | contaminated)
+    examples, cand_stats = run("candidates", Example, tasks.candidates, lambda i: (config, generated[i], dropped))
+    judgments, judge_stats = run("judge", Judgment, tasks.judge, lambda i: (config, examples[i]))
+
+    split_of = assign_splits(sorted(dialogue_ids), config.split, config.seed)
+    slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
+    with timed("calibrate"):
+        calibration = _calibration(
+            run_dir / "calibrate" / keys["calibrate"], config, lambda: slice_records(examples, judgments, slice_ids)
+        )
+    labels, agg_stats = run(
+        "aggregate", SoftLabel, tasks.aggregate, lambda i: (config, examples[i], judgments[i], calibration)
+    )
+    with timed("audit"):  # the audit and the dataset read every record: the one step whose memory grows
+        report = write_audit(
+            run_dir, config, lambda: (flat(examples), flat(judgments), flat(labels)), slice_ids, keys["aggregate"]
+        )
+
+    decontamination = decontamination_record(eval_sets, contaminated) if eval_sets is not None else None
+    with timed("export"):
+        rows = labelled_rows(examples, labels)
+        splits = {name: [r for r in rows if split_of[r.dialogue_id] == name] for name in SPLITS}
+        dataset = to_dataset_dict(splits)
+        fingerprints = {name: ds._fingerprint for name, ds in dataset.items()}
+        card = render_card(config, splits, fingerprints, report, decontamination=decontamination)
+        save_dataset(dataset, card, run_dir / "dataset")
 
     stages = {"generate": gen_stats, "candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats}
     body = {
         "engine": engine.name,
         "stage_keys": keys,
         "counts": {
-            "dialogues": sum(len(s) for s in generated),
-            "queries_generated": len(queries),
+            "dialogues": gen_stats.records,
+            "queries_generated": n_queries,
             "near_duplicates_dropped": len(duplicates),
             "decontaminated_dropped": len(contaminated),
-            "queries": len(rows),
-            "candidates": sum(len(r.candidates) for r in rows),
-            "judgments": len(all_judgments),
-            "soft_labels": sum(len(s) for s in labels),
-            "skills": dict(sorted(Counter(r.skill for r in rows).items())),
-            "splits": {name: len(part) for name, part in splits.items()},
-            "split_dialogues": {name: len({r.dialogue_id for r in part}) for name, part in splits.items()},
+            **row_counts(rows, splits),
+            "judgments": judge_stats.records,
+            "soft_labels": agg_stats.records,
         },
         "decontamination": decontamination,
-        "diversity": checks.diversity([g for s in generated for g in s], [e for s in examples for e in s]),
-        "stages": {
-            name: {"shards_computed": s.computed, "shards_reused": s.reused, "records": s.records, "seconds": s.seconds}
-            for name, s in stages.items()
-        },
+        "diversity": diversity(generated, examples),
+        "stages": {name: stage_figures(s) for name, s in stages.items()},
         "calibration": {
             "slice_dialogues": len(slice_ids),
             "teachers": calibration.teacher_weights(),
             "pooled": {k: report["pooled"].get(k) for k in ("ece", "ece_adaptive", "brier", "auc")},
             "audit": "audit/audit.json",
         },
-        "timings": {
-            "calibrate_seconds": calibrate_seconds,
-            "audit_seconds": audit_seconds,
-            "export_seconds": export_seconds,
-            "total_seconds": round(time.perf_counter() - started, 3),
-        },
-        "tokens": sum(j.tokens for j in all_judgments),
+        "timings": {**timings, "total_seconds": round(time.perf_counter() - started, 3)},
+        "tokens": sum(j.tokens for shard in judgments for j in shard),
         "providers": {name: client.usage.as_dict() for name, client in clients.items()},
         "cost_usd": round(sum(client.usage.cost_usd for client in clients.values()), 6),
         "run_total": run_spend(clients),  # every invocation's paid answers, from the response cache
@@ -332,34 +395,37 @@ def _run(args: argparse.Namespace) -> int:
         eval_sets = (
             load_eval_sets(args.decontaminate, threshold=args.decontaminate_threshold) if args.decontaminate else None
         )
-    except (ConfigError, EvalSetError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    run_dir = Path(args.out) if args.out else Path("runs") / config.name
-    try:
         check_keys(config.providers)  # a configured provider without its key fails before any work starts
-    except MissingKeyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except (ConfigError, EvalSetError, MissingKeyError) as exc:
+        return _fail(exc, EXIT_BAD_INPUT)
+    run_dir = Path(args.out) if args.out else Path("runs") / config.name
     datasets.disable_progress_bars()  # one bar per stage is ours; library bars would interleave with it
     transformers.utils.logging.disable_progress_bar()
     try:
         body = build(
             config, run_dir, quiet=args.quiet, eval_sets=eval_sets, engine=args.engine, ray_address=args.ray_address
         )
-    except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("interrupted; re-run the same command to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except RunFolderLocked as exc:
+        return _fail(exc, EXIT_LOCKED)
+    except (EngineError, RunFolderError) as exc:
+        return _fail(exc, EXIT_BAD_INPUT)
     except BatchPending as exc:
         print(f"waiting: {exc}; the batches are submitted (run folder: batches/): run the same command later to "
               "collect them", file=sys.stderr)  # fmt: skip
-        return 4
+        return EXIT_PENDING
     except BudgetExceeded as exc:
         print(f"error: {exc}; what is done is kept: raise max_cost_usd and run the same command", file=sys.stderr)
-        return 3
-    except (ShardError, CacheError, ProviderError, RunFolderError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_BUDGET
+    except (ShardError, CacheError, ProviderError, TooManyFailures) as exc:
+        return _fail(exc, EXIT_FAILED)
+    except OSError as exc:  # disk full, a read-only or vanished folder: what is done is kept
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}; what is done is kept: fix it and run the same command",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED
     counts = body["counts"]
     print(
         f"built {counts['queries']} queries over {counts['dialogues']} dialogues "
@@ -368,6 +434,11 @@ def _run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _fail(exc: BaseException, code: int) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,14 @@ def _in(dialogues: set[str], examples: list[Example], judgments: list[Judgment])
 
 
 def fit_or_load(
-    folder: Path, config: BuildConfig, examples: list[Example], judgments: list[Judgment], slice_ids: set[str]
+    folder: Path, config: BuildConfig, calibration_slice: Callable[[], tuple[list[Example], list[Judgment]]]
 ) -> judges.Calibration:
-    """`folder/calibration.json`, fitted once on the calibration slice's judgments and reused after."""
+    """`folder/calibration.json`, fitted once on the calibration slice's examples and judgments (read only when
+    there is a fit to do) and reused after."""
     path = folder / "calibration.json"
     if path.exists():
         return judges.Calibration.model_validate_json(path.read_text(encoding="utf-8"))
-    cal_examples, cal_judgments = _in(slice_ids, examples, judgments)
+    cal_examples, cal_judgments = calibration_slice()
     calibration = judges.fit_calibration(cal_examples, cal_judgments, config.judge, config.aggregate)
     write_atomic(path, calibration.model_dump_json(indent=2).encode())
     return calibration
@@ -33,15 +35,14 @@ def fit_or_load(
 def write_audit(
     run_dir: Path,
     config: BuildConfig,
-    examples: list[Example],
-    judgments: list[Judgment],
-    labels: list[SoftLabel],
+    records: Callable[[], tuple[list[Example], list[Judgment], list[SoftLabel]]],
     slice_ids: set[str],
     key: str,
 ) -> dict[str, Any]:
     """`audit/audit.json`: calibration and quality figures on every dialogue outside the calibration slice.
 
-    `key` is the labels' stage key: the report is written beside it (`audit/audit.key`) and reused while it matches.
+    `key` is the labels' stage key: the report is written beside it (`audit/audit.key`) and reused while it matches;
+    `records()` (every example, judgment and label) is only read when the report is made.
     """
     path, key_path = run_dir / "audit" / "audit.json", run_dir / "audit" / "audit.key"
     if path.exists() and key_path.exists() and key_path.read_text(encoding="utf-8") == key:
@@ -49,6 +50,7 @@ def write_audit(
             return json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             pass  # recomputed below
+    examples, judgments, labels = records()
     cal_examples, cal_judgments = _in(slice_ids, examples, judgments)
     reported = {e.query.dialogue_id for e in examples} - slice_ids
     report = judges.audit_labels(

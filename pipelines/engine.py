@@ -113,23 +113,36 @@ class RayEngine:
         budget = _budget_actor(ray).remote(self._config.max_cost_usd, spent) if clients else None
         self._spec = ray.put(WorkerSpec(self._config, str(self._run_dir.resolve()), tasks, budget))
         self._remote = ray.remote(num_cpus=1)(_work)
+        self._in_flight = 2 * tasks
 
     def map(self, task: Task, jobs: dict[int, Callable[[], tuple[Any, ...]]]) -> Iterator[tuple[int, Outcome]]:
+        """At most `_in_flight` tasks at a time (two per cluster CPU): a shard's inputs are only read and sent when
+        a slot frees, so the driver's memory and the object store hold a bounded number of shards, not a stage."""
         if not jobs:
             return
         if self._spec is None:
             self._start()
         ray = self._ray
-        index = {self._remote.remote(self._spec, task, args()): i for i, args in jobs.items()}
-        waiting = list(index)
+        todo = iter(jobs.items())
+        index: dict[Any, int] = {}
+
+        def submit() -> None:
+            job = next(todo, None)
+            if job is not None:
+                index[self._remote.remote(self._spec, task, job[1]())] = job[0]
+
         try:
-            while waiting:
-                done, waiting = ray.wait(waiting, num_returns=1)
+            for _ in range(self._in_flight):
+                submit()
+            while index:
+                done, _ = ray.wait(list(index), num_returns=1)
+                i = index.pop(done[0])
                 outcome, usage = ray.get(done[0])
                 self._count(usage)
-                yield index[done[0]], outcome
+                submit()
+                yield i, outcome
         finally:
-            for ref in waiting:  # an error (or a closed generator) stops what has not run yet
+            for ref in index:  # an error (or a closed generator) stops what has not run yet
                 ray.cancel(ref)
 
     def _count(self, usage: dict[str, Usage]) -> None:

@@ -17,16 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 from datasets import Dataset, DatasetDict, Features, List, Value, disable_progress_bars, load_from_disk
 from huggingface_hub import HfApi
 
 from pipelines.formats import FLAGEMBEDDING_FEATURES, cross_encoder_pairs, flagembedding_records, locomo_samples
-from pipelines.shards import ShardError, write_atomic
+from pipelines.runfolder import check_dataset_folder
+from pipelines.shards import ShardError, alive, write_atomic
 from pipelines.split import SPLITS
 from pipelines.stages import read_stage
 from schemas import DatasetRow, Dialogue, GeneratedDialogue
@@ -72,12 +75,19 @@ def to_dataset_dict(splits: dict[str, list[DatasetRow]]) -> DatasetDict:
 
 
 def save_dataset(dataset: DatasetDict, card: str, folder: Path) -> None:
-    """Save to a sibling temporary folder, then swap it in, so `folder` is always a whole dataset or absent."""
-    tmp = folder.with_name(folder.name + ".tmp")
-    old = folder.with_name(folder.name + ".old")
-    for leftover in (tmp, old):
-        if leftover.exists():
+    """Save to a sibling temporary folder (named by this process), then swap it in, so `folder` is always a whole
+    dataset or absent. A `folder` holding anything a saved dataset does not is refused (`RunFolderError`), never
+    deleted; the temporary folders of processes that died are removed."""
+    check_dataset_folder(folder)
+    for leftover in sorted(folder.parent.glob(f"{folder.name}.*-*")):
+        m = re.fullmatch(rf"{re.escape(folder.name)}\.(tmp|old)-(\d+)", leftover.name)
+        if m and int(m.group(2)) != os.getpid() and not alive(int(m.group(2))):
             shutil.rmtree(leftover)
+    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+    old = folder.with_name(f"{folder.name}.old-{os.getpid()}")
+    for mine in (tmp, old):
+        if mine.exists():
+            shutil.rmtree(mine)
     dataset.save_to_disk(str(tmp))
     write_atomic(tmp / "README.md", card.encode())
     if folder.exists():
@@ -96,7 +106,10 @@ def load_rows(run_dir: Path, splits: list[str] | None = None) -> dict[str, list[
     folder = run_dir / "dataset"
     if not (folder / "dataset_dict.json").is_file():
         raise ExportError(f"{folder}: no built dataset (run python -m pipelines.build --out {run_dir} first)")
-    dataset = load_from_disk(str(folder))
+    try:
+        dataset = load_from_disk(str(folder))
+    except (OSError, ValueError, pa.ArrowException) as exc:  # a truncated arrow file, a missing state.json
+        raise ExportError(f"{folder}: not a readable dataset ({str(exc).splitlines()[0]}); build it again") from None
     missing = [s for s in splits or [] if s not in dataset]
     if missing:
         raise ExportError(f"{folder}: no split {missing[0]!r} (it has {', '.join(dataset)})")

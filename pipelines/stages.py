@@ -4,14 +4,18 @@ A stage's shards live in `<run>/<stage>/<key>/shard-NNNNN.jsonl`, where `key` ha
 depends on and its upstream stage's key. A complete shard is never recomputed; a changed config writes under a new
 key, so only what it touches is recomputed. A killed build leaves at most a temporary file behind.
 
-Items a stage could not produce (after their retries) are kept aside in `failures-NNNNN.jsonl` beside the shard,
-written before it, so a reused shard brings its failures back with it and nothing is lost or counted twice.
-A shard whose batch is still running is skipped; the stage then stops with `BatchPending` once every shard has
-submitted its batch.
+Each complete shard is listed in the folder's `index.jsonl` with its record count and sha256 (see
+`pipelines.shards`), and reuse verifies both: a shard that was emptied, cut, edited, duplicated into or lost (or
+one an older build wrote without an index) is recomputed with one warning line naming the file, and counted as
+`shards_repaired` in the manifest. Every shard is a pure function of its key (provider answers come back from the
+run's response cache), so the recomputed one is the one that was lost.
 
-A shard (or its failures file) that cannot be read back is recomputed, with a warning naming the file: every
-shard is a pure function of its key (provider answers come back from the run's response cache), so the
-recomputed one is the one that was lost. Temporary files left by a killed build are removed.
+Items a stage could not produce (after their retries) are kept aside in `failures-NNNNN.jsonl` beside the shard,
+written before it, and counted; a shard with kept-aside items is computed again on the next run (answers that
+worked come from the cache, so only the failed items are asked again). When more than `max_failed_share` of a
+stage's items fail (a provider that is down), the stage stops with `TooManyFailures` after writing what is done.
+A shard whose batch is still running is skipped; the stage then stops with `BatchPending` once every shard has
+submitted its batch. Temporary files left by a killed build are removed.
 """
 
 from __future__ import annotations
@@ -29,13 +33,29 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from pipelines.engine import Engine, Task
-from pipelines.shards import ShardError, read_shard, remove_stale_temps, write_shard
+from pipelines.shards import (
+    ShardError,
+    append_index,
+    check_unique,
+    parse_shard,
+    read_index,
+    remove_stale_temps,
+    verify,
+    write_shard,
+)
 from providers.batching import BatchPending
 from schemas import Failure
 
 R = TypeVar("R", bound=BaseModel)
 
 log = logging.getLogger("pipelines.stages")
+
+
+class TooManyFailures(RuntimeError):
+    """More of a stage's items failed than `max_failed_share` allows; the message says how many and one why."""
+
+
+MIN_ITEMS_TO_STOP_EARLY = 50  # below this many items, the share is only judged once the stage is complete
 
 
 def stage_key(*parts: str) -> str:
@@ -48,6 +68,8 @@ class StageStats:
 
     computed: int = 0
     reused: int = 0
+    repaired: int = 0
+    retried: int = 0
     seconds: float = 0.0
     records: int = 0
     failures: list[Failure] = field(default_factory=list)
@@ -66,18 +88,27 @@ def run_stage(
     unit: str,
     quiet: bool = False,
     postfix: Callable[[], str] | None = None,
-) -> tuple[list[list[R]], StageStats]:
-    """Produce every shard of a stage, reusing complete ones. `sizes[i]` is shard i's weight for the progress bar.
+    max_failed_share: float = 1.0,
+    keep: bool = True,
+) -> tuple[Sequence[list[R]], StageStats]:
+    """Produce every shard of a stage, reusing complete, verified ones. `sizes[i]` is shard i's weight for the bar.
 
     Shard i is `task(clients, failed, *args(i))` (see `pipelines.tasks`), run by `engine`; `args(i)` is only asked
     for the shards that are not on disk. `postfix()`, when given, is shown after the bar's counts once a shard is
-    done (the cost so far, say).
+    done (the cost so far, say). `TooManyFailures` when more than `max_failed_share` of the items failed.
+
+    `keep=False` streams: no shard's records stay in memory, and the shards come back as `OnDisk`, which reads
+    shard i from the run folder when it is asked for (the memory of one shard at a time, however large the stage).
     """
     folder = run_dir / name / key
     for stale in remove_stale_temps(folder):
         log.info("removed %s, left by a killed build", stale)
+    index = read_index(folder)
+    if index is None and any(folder.glob("shard-*.jsonl")):
+        log.warning("%s: no stage index (an older build wrote it); recomputing its shards", folder)
     stats = StageStats()
     shards: dict[int, list[R]] = {}
+    counts: dict[int, int] = {}
     failures: dict[int, list[Failure]] = {}
     pending: BatchPending | None = None
     start = time.perf_counter()
@@ -85,42 +116,111 @@ def run_stage(
         missing: dict[int, Callable[[], tuple[Any, ...]]] = {}
         for i, size in enumerate(sizes):
             path = folder / f"shard-{i:05d}.jsonl"
-            reused = _read(path, _failures_path(path), model) if path.exists() else None
+            entry = (index or {}).get(path.name)
+            reused = _reuse(path, entry, model, stats) if index is not None else None
             if reused is None:
                 missing[i] = functools.partial(args, i)
                 continue
-            shards[i], failures[i] = reused
+            counts[i], failures[i] = len(reused), []
+            if keep:
+                shards[i] = reused
             stats.reused += 1
             bar.update(size)
         for i, outcome in engine.map(task, missing):
             if outcome.pending is not None:
                 pending = pending or outcome.pending
             else:
-                path = folder / f"shard-{i:05d}.jsonl"
-                if outcome.failures:  # written first: a shard on disk always has its failures beside it
-                    write_shard(_failures_path(path), outcome.failures)
-                else:  # one a killed try of this shard left behind
-                    _failures_path(path).unlink(missing_ok=True)
-                write_shard(path, outcome.records)
-                shards[i], failures[i] = outcome.records, outcome.failures
+                counts[i], failures[i] = len(outcome.records), outcome.failures
+                if keep:
+                    shards[i] = outcome.records
+                _write(folder / f"shard-{i:05d}.jsonl", outcome.records, outcome.failures)
                 stats.computed += 1
+                _check_failures(name, folder, counts, failures, max_failed_share, done=False)
             if postfix is not None:
                 bar.set_postfix_str(postfix(), refresh=False)
             bar.update(sizes[i])
     stats.seconds = round(time.perf_counter() - start, 3)
     if pending is not None:
         raise pending
-    ordered = [shards[i] for i in range(len(sizes))]
-    stats.records = sum(len(s) for s in ordered)
+    _check_failures(name, folder, counts, failures, max_failed_share, done=True)
+    stats.records = sum(counts.values())
     stats.failures = [f for i in range(len(sizes)) for f in failures[i]]
-    return ordered, stats
+    if not keep:
+        return OnDisk(folder, model, len(sizes)), stats
+    return [shards[i] for i in range(len(sizes))], stats
+
+
+class OnDisk(Sequence[list[R]]):
+    """A stage's shards as a sequence whose item i is read from `folder` when asked for (the last one is kept)."""
+
+    def __init__(self, folder: Path, model: type[R], n: int):
+        self.folder, self.model, self.n = folder, model, n
+        self._last: tuple[int, list[R]] | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> list[R]:  # type: ignore[override]
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        if self._last is None or self._last[0] != i:
+            path = self.folder / f"shard-{i:05d}.jsonl"
+            self._last = (i, parse_shard(path, path.read_bytes(), self.model))
+        return self._last[1]
+
+
+def _write(path: Path, records: list[Any], failed: list[Failure]) -> None:
+    """The failures file, the shard, then its index line: a listed shard always has its failures beside it."""
+    failed_path = _failures_path(path)
+    if failed:
+        write_shard(failed_path, failed)
+    else:  # one a killed try of this shard left behind
+        failed_path.unlink(missing_ok=True)
+    entry = write_shard(path, records)
+    append_index(path.parent, {"shard": path.name, **entry, "failures": len(failed)})
+
+
+def _reuse(path: Path, entry: dict[str, Any] | None, model: type[R], stats: StageStats) -> list[R] | None:
+    """The records of a complete shard that verifies against its index entry and kept nothing aside; else None.
+
+    A shard that does not verify gets one warning line naming the file (and counts as repaired); one that kept
+    items aside is quietly computed again, to retry them.
+    """
+    if entry is None and not path.exists():
+        return None  # never written: the ordinary case of a stage not yet run
+    try:
+        records = parse_shard(path, verify(path, entry), model)
+    except ShardError as exc:
+        log.warning("%s; recomputing the shard", exc)
+        stats.repaired += 1
+        return None
+    if entry and entry.get("failures"):
+        stats.retried += 1
+        return None
+    return records
+
+
+def _check_failures(
+    name: str, folder: Path, counts: dict[int, int], failures: dict[int, list[Failure]], bound: float, *,
+    done: bool,
+) -> None:  # fmt: skip
+    failed = sum(len(f) for f in failures.values())
+    items = failed + sum(counts.values())
+    if not failed or (not done and items < MIN_ITEMS_TO_STOP_EARLY) or failed <= bound * items:
+        return
+    first = next(f for i in sorted(failures) for f in failures[i])
+    raise TooManyFailures(
+        f"{name}: {failed} of {items} items failed ({failed / items:.0%} > max_failed_share {bound:g}), e.g. "
+        f"{first.item}: {first.error}; what is done is kept ({folder}/failures-*.jsonl): fix the cause and run the "
+        "same command to retry them"
+    )
 
 
 def read_stage(run_dir: Path, manifest: dict[str, Any], stage: str, model: type[R]) -> list[R]:
     """Every record of a finished build's stage, in shard order, under the key its `manifest.json` names.
 
-    `ShardError` naming the file when the key is missing, a shard is missing (the build did not finish) or a shard
-    cannot be read back.
+    `ShardError` naming the file when the key is missing, a shard is missing (the build did not finish), a shard
+    does not match the stage index, cannot be read back, or a record repeats.
     """
     path = run_dir / "manifest.json"
     key = manifest.get("stage_keys", {}).get(stage)
@@ -131,23 +231,20 @@ def read_stage(run_dir: Path, manifest: dict[str, Any], stage: str, model: type[
     except (KeyError, TypeError):
         raise ShardError(f"{path}: no build config (generate.dialogues, shard_size) under 'config'") from None
     folder = run_dir / stage / key
-    paths = sorted(folder.glob("shard-*.jsonl"))
-    if len(paths) != shards:
-        raise ShardError(f"{folder}: {len(paths)} of {shards} shards; the build did not finish: run it again")
-    return [record for path in paths for record in read_shard(path, model)]
+    index = read_index(folder)
+    if index is None:
+        raise ShardError(f"{folder}: no stage index; run the build again to verify its shards")
+    paths = [folder / f"shard-{i:05d}.jsonl" for i in range(shards)]
+    listed = sum(p.name in index for p in paths)
+    if listed < shards:
+        raise ShardError(f"{folder}: {listed} of {shards} shards; the build did not finish: run it again")
+    try:
+        records = [r for p in paths for r in parse_shard(p, verify(p, index.get(p.name)), model)]
+    except ShardError as exc:
+        raise ShardError(f"{exc}; run the build again to recompute it") from None
+    check_unique(records, lambda i: f"{folder} (record {i + 1})")
+    return records
 
 
 def _failures_path(shard: Path) -> Path:
     return shard.with_name(shard.name.replace("shard-", "failures-", 1))
-
-
-def _read(path: Path, failed_path: Path, model: type[R]) -> tuple[list[R], list[Failure]] | None:
-    """A complete shard and its failures, or None (with a warning) when either cannot be read back."""
-    try:
-        records = read_shard(path, model)
-        failures = read_shard(failed_path, Failure) if failed_path.exists() else []
-    except ShardError as exc:
-        log.warning("%s; recomputing the shard", exc)
-        failed_path.unlink(missing_ok=True)
-        return None
-    return records, failures

@@ -11,6 +11,9 @@ import asyncio
 
 import generators
 import judges
+from providers.base import ProviderError
+from providers.batching import BatchPending
+from providers.budget import BudgetExceeded
 from providers.client import Client
 from schemas import BuildConfig, Example, Failure, GeneratedDialogue, Judgment, SoftLabel
 
@@ -29,6 +32,11 @@ def generate(
         except generators.RealizationError as exc:
             failed.append(Failure(stage="generate", item=f"dlg-{k:05d}", error=str(exc), raw=exc.raw,
                                   attempts=exc.attempts))  # fmt: skip
+            return None
+        except (BudgetExceeded, BatchPending):
+            raise
+        except ProviderError as exc:  # a call that exhausted its retries: kept aside, retried by the next run
+            failed.append(Failure(stage="generate", item=f"dlg-{k:05d}", error=f"{type(exc).__name__}: {exc}"))
             return None
 
     async def shard() -> list[GeneratedDialogue | None]:

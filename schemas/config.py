@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from schemas.query import SKILLS, Skill
 
@@ -23,15 +23,23 @@ class ConfigError(ValueError):
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """`true` is not a count: pydantic would take it as 1 (`--set generate.dialogues=true`)."""
+        if isinstance(value, bool) and cls.model_fields[info.field_name].annotation in (int, float):
+            raise ValueError("expected a number, not a boolean")
+        return value
+
 
 class GenerateConfig(_Section):
-    dialogues: int = Field(default=60, ge=1)
+    dialogues: int = Field(default=60, ge=1, le=10**9)
     sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
-    queries_per_skill: int = Field(default=2, ge=1, description="per dialogue")
+    queries_per_skill: int = Field(default=2, ge=1, le=100, description="per dialogue")
     realizer: Literal["template", "llm"] = "template"
     realizer_provider: str | None = Field(default=None, description="name of a [providers.NAME] entry, for llm")
-    realizer_attempts: int = Field(default=3, ge=1, description="tries per session before it is kept aside")
+    realizer_attempts: int = Field(default=3, ge=1, le=20, description="tries per session before it is kept aside")
     locale: str = "en_US"
 
 
@@ -134,7 +142,7 @@ class JudgeConfig(_Section):
 
 class AggregateConfig(_Section):
     prior: float = Field(default=0.1, ge=0, description="strength of the Bradley-Terry prior (pseudo-ties)")
-    max_iter: int = Field(default=200, ge=1)
+    max_iter: int = Field(default=200, ge=1, le=100_000)
     weights: Literal["earned", "config"] = Field(
         default="earned", description="earned: config weight x reliability measured on the calibration slice"
     )
@@ -142,7 +150,7 @@ class AggregateConfig(_Section):
     calibration_fraction: float = Field(
         default=0.2, gt=0, lt=1, description="share of the train dialogues that fits weights and the calibrator"
     )
-    bootstrap: int = Field(default=20, ge=0, description="bootstrap resamples for label intervals (0: none)")
+    bootstrap: int = Field(default=20, ge=0, le=10_000, description="bootstrap resamples for label intervals (0: none)")
 
 
 class SplitConfig(_Section):
@@ -163,7 +171,7 @@ class ExportConfig(_Section):
 class BuildConfig(_Section):
     name: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]+$")
     seed: int = 13
-    shard_size: int = Field(default=10, ge=1, description="dialogues per shard")
+    shard_size: int = Field(default=10, ge=1, le=100_000, description="dialogues per shard")
     generate: GenerateConfig = Field(default_factory=GenerateConfig)
     candidates: CandidatesConfig = Field(default_factory=CandidatesConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)
@@ -172,6 +180,9 @@ class BuildConfig(_Section):
     export: ExportConfig = Field(default_factory=ExportConfig)
     providers: dict[str, ProviderConfig] = Field(default_factory=dict)
     max_cost_usd: float | None = Field(default=None, gt=0, description="stop cleanly (resumable) past this spend")
+    max_failed_share: float = Field(
+        default=0.25, ge=0, le=1, description="stop (resumable) when more of a stage's items than this fail for good"
+    )
 
     @model_validator(mode="after")
     def _providers_exist(self) -> BuildConfig:

@@ -6,11 +6,14 @@ reads exactly what its teachers read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+from datasets import DatasetDict, load_from_disk
 from pydantic import ValidationError
 
 from schemas import (
@@ -62,6 +65,20 @@ def row_to_case(row: DatasetRow) -> RerankCase:
     )
 
 
+def load_dataset_dir(path: str | Path, what: str) -> DatasetDict:
+    """`load_from_disk(path)`; a `ValueError` naming `what` and the folder when it is missing or damaged (a truncated
+    arrow file, a missing state.json), never a library traceback."""
+    if not Path(path).is_dir():
+        raise ValueError(f"{what} {path}: not a directory")
+    try:
+        dataset = load_from_disk(str(path))
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise ValueError(f"{what} {path}: not a readable dataset ({str(exc).splitlines()[0]})") from None
+    if not isinstance(dataset, DatasetDict):
+        raise ValueError(f"{what} {path}: a single Dataset, not a DatasetDict with splits")
+    return dataset
+
+
 def read_rows(split: Iterable[Mapping[str, Any]], name: str = "split") -> list[DatasetRow]:
     """Validate the rows of a dataset split (a `datasets.Dataset` or any iterable of dicts)."""
     rows = []
@@ -76,8 +93,10 @@ def read_rows(split: Iterable[Mapping[str, Any]], name: str = "split") -> list[D
 
 
 def rows_to_cases(split: Iterable[Mapping[str, Any]], name: str = "split") -> list[RerankCase]:
-    """One reranking case per dataset row."""
-    return [row_to_case(r) for r in read_rows(split, name)]
+    """One reranking case per dataset row; `CaseFileError` when the split is empty or a query id repeats."""
+    cases = [row_to_case(r) for r in read_rows(split, name)]
+    check_cases(cases, lambda i: f"{name} row {i}" if i >= 0 else name)
+    return cases
 
 
 def training_examples(split: Iterable[Mapping[str, Any]], name: str = "train") -> list[dict[str, Any]]:
@@ -90,12 +109,35 @@ def training_examples(split: Iterable[Mapping[str, Any]], name: str = "train") -
     return examples
 
 
+def check_cases(records: Sequence[RerankCase | ScoredCase], where: Callable[[int], str]) -> None:
+    """The one validation of what evaluation reads: at least one record, case ids unique, every score finite.
+
+    `where(i)` names record i's place (a file and line, a split and row); `CaseFileError` names the first problem.
+    """
+    if not records:
+        raise CaseFileError(f"{where(-1)}: no cases")
+    seen: dict[str, int] = {}
+    for i, record in enumerate(records):
+        if record.case_id in seen:
+            raise CaseFileError(f"{where(i)}: case {record.case_id!r} repeats (first at {where(seen[record.case_id])})")
+        seen[record.case_id] = i
+        if isinstance(record, ScoredCase):
+            bad = sorted(cid for cid, score in record.scores.items() if not math.isfinite(score))
+            if bad:
+                raise CaseFileError(f"{where(i)}: case {record.case_id!r}: non-finite score for candidates {bad[:5]}")
+
+
 def _read_jsonl(path: Path, record: type[RerankCase] | type[ScoredCase]) -> list[Any]:
     if not path.is_file():
         raise CaseFileError(f"{path}: file not found")
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    lines: list[int] = []
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CaseFileError(f"{path}:{lineno}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
             if not line.strip():
                 continue
             try:
@@ -104,15 +146,19 @@ def _read_jsonl(path: Path, record: type[RerankCase] | type[ScoredCase]) -> list
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "(line)"
                 raise CaseFileError(f"{path}:{lineno}: {where}: {first['msg']}") from None
+            lines.append(lineno)
+    check_cases(out, lambda i: f"{path}:{lines[i]}" if i >= 0 else str(path))
     return out
 
 
 def read_cases(path: str | Path) -> list[RerankCase]:
-    """Read reranking cases, one JSON object a line; a bad line raises one error naming the file and line."""
+    """Read reranking cases, one JSON object a line; a bad line, a repeated case id or an empty file raises one
+    error naming the file and line."""
     return _read_jsonl(Path(path), RerankCase)
 
 
 def read_scores(path: str | Path) -> list[ScoredCase]:
+    """Read scores (from `train.score`); a repeated case id, a non-finite score or an empty file is an error."""
     return _read_jsonl(Path(path), ScoredCase)
 
 

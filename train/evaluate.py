@@ -19,12 +19,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from datasets import load_from_disk
-
 from schemas import RerankCase, ScoredCase
 from scoring.metrics import CALIBRATION, calibration, case_metrics, mean_metrics, rank, threshold_filter
 from train.baselines import BASELINES, baseline_scores
-from train.data import CaseFileError, read_cases, read_scores, rows_to_cases, write_jsonl
+from train.data import CaseFileError, check_cases, load_dataset_dir, read_cases, read_scores, rows_to_cases, write_jsonl
 from train.locomo import CANDIDATE_KINDS, LocomoError, load_locomo
 
 log = logging.getLogger("train.evaluate")
@@ -137,9 +135,7 @@ def evaluate_systems(
 def load_cases(args: argparse.Namespace) -> tuple[list[RerankCase], dict[str, Any]]:
     """The cases named on the command line, and a description of where they came from."""
     if args.data is not None:
-        if not args.data.is_dir():
-            raise ValueError(f"--data {args.data}: not a directory")
-        dataset = load_from_disk(str(args.data))
+        dataset = load_dataset_dir(args.data, "--data")
         if args.split not in dataset:
             raise ValueError(f"--data {args.data}: no split {args.split!r} (found {list(dataset)})")
         cases = rows_to_cases(dataset[args.split], name=f"{args.data} {args.split}")
@@ -147,6 +143,7 @@ def load_cases(args: argparse.Namespace) -> tuple[list[RerankCase], dict[str, An
     if args.cases is not None:
         return read_cases(args.cases), {"cases": str(args.cases), "group_by": "skill"}
     cases, counts = load_locomo(args.locomo, candidates=args.locomo_candidates, pool=args.pool, seed=args.seed)
+    check_cases(cases, lambda i: f"{args.locomo} case {i}" if i >= 0 else str(args.locomo))
     source = {"locomo": str(args.locomo), "group_by": "category", "locomo_candidates": args.locomo_candidates}
     return cases, {**source, "pool": args.pool, "locomo_counts": counts}
 

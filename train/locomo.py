@@ -236,6 +236,24 @@ def _extensions(qa: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
+def _check_shapes(sample: dict[str, Any], where: str) -> None:
+    """`LocomoError` naming the first session that is not a list of turn objects, or qa item that is not an object."""
+    conv = sample["conversation"]
+    for key in sorted(k for k in conv if _SESSION.match(k)):
+        turns = conv[key] or []
+        if not isinstance(turns, list):
+            raise LocomoError(f"{where}: {key} is not a list of turns")
+        for k, turn in enumerate(turns):
+            if not isinstance(turn, dict):
+                raise LocomoError(f"{where}: {key}[{k}] is not a turn object ({type(turn).__name__})")
+    qa = sample.get("qa") or []
+    if not isinstance(qa, list):
+        raise LocomoError(f"{where}: qa is not a list")
+    for j, item in enumerate(qa):
+        if not isinstance(item, dict):
+            raise LocomoError(f"{where}: qa {j} is not an object ({type(item).__name__})")
+
+
 def load_locomo(
     path: str | Path, candidates: str = "turns", pool: int | None = None, seed: int = 13
 ) -> tuple[list[RerankCase], dict[str, int]]:
@@ -251,7 +269,7 @@ def load_locomo(
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LocomoError(f"{path}: cannot read LoCoMo JSON: {exc}") from None
     if isinstance(data, dict):
         data = [data]
@@ -263,6 +281,7 @@ def load_locomo(
         sample_id = str(sample.get("sample_id", f"sample-{i}")) if isinstance(sample, dict) else f"#{i}"
         if not isinstance(sample, dict) or not isinstance(sample.get("conversation"), dict):
             raise LocomoError(f"{path}: sample {sample_id}: no 'conversation' object")
+        _check_shapes(sample, f"{path}: sample {sample_id}")
         counts["samples"] += 1
         turns, query_time = _candidates(sample["conversation"], counts)
         if not turns:

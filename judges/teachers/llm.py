@@ -20,7 +20,9 @@ from pydantic import BaseModel, Field
 
 from judges.anchor import NULL_ID, null_memory
 from judges.pairing import Pair
-from providers.base import OutputError, Provider
+from providers.base import OutputError, Provider, ProviderError
+from providers.batching import BatchPending
+from providers.budget import BudgetExceeded
 from schemas import DEFAULT_INSTRUCTION, Example, Failure, Judgment, render_memory, render_query
 
 SYSTEM = (
@@ -108,9 +110,11 @@ class LLMPairwiseTeacher:
                 await close()
         out: list[Judgment] = []
         for (ex, pair), result in zip(jobs, results, strict=True):
-            if isinstance(result, OutputError):
-                item = f"{ex.query.query_id}:{pair[0]}>{pair[1]}"
-                failed.append(Failure(stage="judge", item=f"{self.name}:{item}", error=str(result), raw=result.raw))
+            if isinstance(result, ProviderError) and not isinstance(result, BudgetExceeded | BatchPending):
+                # a malformed answer, or a call that exhausted its retries: kept aside, retried by the next run
+                item = f"{self.name}:{ex.query.query_id}:{pair[0]}>{pair[1]}"
+                raw = result.raw if isinstance(result, OutputError) else ""
+                failed.append(Failure(stage="judge", item=item, error=f"{type(result).__name__}: {result}", raw=raw))
             elif isinstance(result, BaseException):
                 raise result
             else:

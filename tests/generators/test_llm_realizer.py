@@ -6,7 +6,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from pipelines.build import build, main
+from pipelines.stages import TooManyFailures
 from schemas import load_config
 from tests.openai_server import Reply, serve
 
@@ -82,7 +85,9 @@ def test_an_unfaithful_model_is_kept_aside_and_counted(tmp_path, monkeypatch):
         return Reply(rewrite(turns))
 
     with serve(reply) as server:
-        body = build(config(server.url), tmp_path / "run", quiet=True)
+        with pytest.raises(TooManyFailures, match=r"generate: 2 of 2 items failed"):  # the default bound: 0.25
+            build(config(server.url), tmp_path / "run", quiet=True)
+        body = build(config(server.url).model_copy(update={"max_failed_share": 1.0}), tmp_path / "run", quiet=True)
     assert body["counts"]["dialogues"] == 0
     assert body["failures"]["by_stage"]["generate"] == 2
     kept = next((tmp_path / "run" / "generate").glob("*/failures-00000.jsonl")).read_text().splitlines()

@@ -143,6 +143,27 @@ def test_unusable_answers_are_kept_aside_not_dropped():
     assert all(j.first != "m_cat" for j in judgments)
 
 
+def test_a_call_out_of_retries_is_kept_aside_not_a_crash():
+    cfg = ProviderConfig(kind="openai", model="judge-model", max_retries=0)
+
+    def record(request: httpx2.Request) -> httpx2.Response:
+        a, _ = memory_texts(json.loads(request.content))
+        if "cat" in a:  # the server keeps failing these: HTTP 500, no retries left
+            return httpx2.Response(500, json={"error": {"message": "boom"}})
+        return httpx2.Response(200, json=openai_reply(json.dumps({"better": "A", "confidence": 0.7})))
+
+    def open_provider(name: str):
+        return make_provider(name, cfg, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(record)))
+
+    config = JudgeConfig(teachers=[TeacherConfig(name="gpt", kind="llm", provider="judge", method="verdict")])
+    ex = porto()
+    failed: list = []
+    judgments = judge([ex], config, seed=1, open_provider=open_provider, failed=failed)
+    n = len(ex.candidates)
+    assert len(judgments) + len(failed) == n * (n - 1) + 2 * n and len(failed) == n
+    assert all(f.item.startswith("gpt:") and "HTTP 500" in f.error and "sk-test" not in f.error for f in failed)
+
+
 def test_logprob_parsing():
     assert p_from_logprobs({"A": math.log(0.6), "B": math.log(0.2), "x": -1.0}) == pytest.approx(0.75)
     assert p_from_logprobs({" a": 0.0}) == 1.0

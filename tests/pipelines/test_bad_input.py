@@ -33,7 +33,7 @@ def test_corrupt_shards_are_recomputed_alone_with_a_warning(built, capsys):
 
     assert main(cli(run)) == 0
     err = capsys.readouterr().err
-    assert f"WARNING: {garbage}: not UTF-8 text" in err and "recomputing the shard" in err
+    assert f"WARNING: {garbage}: 1 records, sha256 " in err and "recomputing the shard" in err
     assert f"WARNING: {cut}:" in err and f"WARNING: {calibration}: not a readable calibration" in err
     manifest = json.loads((run / "manifest.json").read_text())
     assert manifest["stages"]["candidates"]["shards_computed"] == 1
@@ -51,15 +51,21 @@ def test_run_folder_of_another_schema_version_is_refused(tmp_path, capsys):
     out = tmp_path / "old"
     out.mkdir()
     (out / "manifest.json").write_text(json.dumps({"schema_version": "0", "config_hash": "x"}))
-    assert main(cli(out)) == 1
+    assert main(cli(out)) == 2
     err = capsys.readouterr().err.strip()
     assert f"schema version '0', this code writes '{SCHEMA_VERSION}'; use a new --out" in err and "\n" not in err
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]  # nothing written
 
-    (out / "manifest.json").write_text("{not json")
-    assert main(cli(out)) == 1
-    err = capsys.readouterr().err.strip()
-    assert "manifest.json: not a readable build manifest; use a new --out" in err and "\n" not in err
+
+def test_an_unreadable_manifest_does_not_abandon_the_run(built, capsys):
+    run, body = built
+    (run / "manifest.json").write_text("{not json")
+    assert main(cli(run)) == 0  # the shards (verified) and the paid-answer cache are kept; the manifest rewritten
+    err = capsys.readouterr().err
+    assert "manifest.json: not a readable build manifest; building on" in err
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert all(s["shards_computed"] == 0 for s in manifest["stages"].values())
+    assert manifest["dataset"]["fingerprints"] == body["dataset"]["fingerprints"]
 
 
 def test_another_config_in_the_same_folder_writes_under_new_keys(built, capsys):

@@ -66,3 +66,32 @@ def test_budget_stops_cleanly_and_a_larger_one_resumes(tmp_path, capsys):
         assert len(done) < 3
         assert main(args(server.url, out, budget=1000.0)) == 0
     assert len(list((out / "generate").glob("*/shard-*.jsonl"))) == 3
+
+
+def test_an_exhausted_retry_is_kept_aside_counted_and_retried_by_the_next_run(tmp_path, capsys):
+    out = tmp_path / "run"
+    state = {"fail": 1}
+
+    def flaky(body: dict) -> Reply:
+        if state["fail"]:  # the first request fails for good (max_retries=0): its dialogue cannot be written
+            state["fail"] -= 1
+            return Reply(status=500)
+        return faithful(body)
+
+    with serve(flaky) as server:
+        assert main(args(server.url, out)) == 1  # 1 of 3 dialogues failed: over the default max_failed_share 0.25
+        err = capsys.readouterr().err.strip()
+        assert "error: generate: 1 of 3 items failed (33% > max_failed_share 0.25), e.g. dlg-" in err
+        assert "HTTP 500" in err and "run the same command to retry them" in err and "\n" not in err
+        assert len(list(out.glob("generate/*/failures-*.jsonl"))) == 1
+
+        state["fail"] = 1
+        assert main([*args(server.url, out), "--set", "max_failed_share=0.5"]) == 0  # retried, failed again, kept
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["failures"]["by_stage"]["generate"] == 1 and manifest["counts"]["dialogues"] == 2
+        assert manifest["stages"]["generate"]["shards_retried"] == 1
+
+        assert main(args(server.url, out)) == 0  # the server is well again: the item is retried and written
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["failures"]["count"] == 0 and manifest["counts"]["dialogues"] == 3
+    assert manifest["stages"]["generate"]["shards_retried"] == 1 and not list(out.glob("generate/*/failures-*"))

@@ -8,8 +8,8 @@ import pytest
 
 from pipelines.engine import LocalEngine
 from pipelines.shards import ShardError, read_shard, remove_stale_temps, write_shard
-from pipelines.stages import run_stage
-from schemas import Memory
+from pipelines.stages import TooManyFailures, run_stage
+from schemas import Failure, Memory
 
 
 def test_round_trip_and_no_temp_left(tmp_path):
@@ -65,5 +65,85 @@ def test_stage_shows_the_postfix_and_recomputes_a_corrupt_shard(tmp_path, capsys
         shards, stats = run_stage(tmp_path, "s", "k", Memory, [1, 1], compute, args, engine=LOCAL, unit="x", quiet=True)
     assert calls == [0, 1, 1] and stats.computed == 1 and stats.reused == 1
     assert shards == [[Memory(memory_id="m0", text="t")], [Memory(memory_id="m1", text="t")]]
-    assert "shard-00001.jsonl:1: not a valid Memory" in caplog.text and "recomputing" in caplog.text
+    assert "shard-00001.jsonl: 1 records, sha256" in caplog.text and "where the stage index says" in caplog.text
+    assert "recomputing" in caplog.text and stats.repaired == 1
     assert capsys.readouterr().err == ""  # quiet: no bar
+
+
+def memories(clients, failed, i):
+    return [Memory(memory_id=f"m{i}-{k}", text="t") for k in range(3)]
+
+
+def stage(tmp_path, task=memories, **kwargs):
+    return run_stage(tmp_path, "s", "k", Memory, [1, 1], task, lambda i: (i,), engine=LOCAL, unit="x", quiet=True,
+                     **kwargs)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",  # emptied
+        lambda data: data[: data.rindex(b"\n", 0, -1) + 1],  # lost its last line, still ends in a newline
+        lambda data: data + data.splitlines(keepends=True)[0],  # a record twice
+        lambda data: data.replace(b"m1-1", b"m1-9"),  # edited in place, same length
+    ],
+    ids=["emptied", "last-line-cut", "duplicated-line", "edited"],
+)
+def test_a_damaged_shard_that_still_parses_is_recomputed_never_reused(tmp_path, caplog, damage):
+    first, _ = stage(tmp_path)
+    path = tmp_path / "s" / "k" / "shard-00001.jsonl"
+    path.write_bytes(damage(path.read_bytes()))
+    with caplog.at_level("WARNING", logger="pipelines.stages"):
+        again, stats = stage(tmp_path)
+    assert again == first and (stats.reused, stats.computed, stats.repaired) == (1, 1, 1)
+    assert caplog.text.count("WARNING") == 1 and f"{path}: " in caplog.text and "recomputing the shard" in caplog.text
+    assert stage(tmp_path)[1].computed == 0  # the recomputed shard is listed again
+
+
+def test_a_shard_the_index_does_not_list_is_recomputed(tmp_path, caplog):
+    stage(tmp_path)
+    (tmp_path / "s" / "k" / "index.jsonl").unlink()  # an older build's folder
+    with caplog.at_level("WARNING", logger="pipelines.stages"):
+        _, stats = stage(tmp_path)
+    assert stats.computed == 2 and caplog.text.count("WARNING") == 1 and "no stage index" in caplog.text
+    index = tmp_path / "s" / "k" / "index.jsonl"
+    index.write_bytes(index.read_bytes()[:-5])  # a kill mid-append: the torn line lists nothing
+    _, stats = stage(tmp_path)
+    assert (stats.reused, stats.computed) == (1, 1)
+
+
+def test_duplicate_records_are_an_error_in_the_reader(tmp_path):
+    path = tmp_path / "shard-00000.jsonl"
+    write_shard(path, [Memory(memory_id="a", text="x"), Memory(memory_id="a", text="y")])
+    with pytest.raises(ShardError, match=r"shard-00000.jsonl:2: duplicate Memory 'a' \(first at .*:1\)"):
+        read_shard(path, Memory)
+
+
+def test_items_kept_aside_are_retried_next_run_and_too_many_stop_the_stage(tmp_path):
+    flaky = {"fail": True}
+
+    def task(clients, failed, i):
+        if flaky["fail"] and i == 1:
+            failed.append(Failure(stage="s", item=f"m{i}-2", error="HTTP 500 after 4 retries"))
+            return memories(clients, failed, i)[:2]
+        return memories(clients, failed, i)
+
+    shards, stats = stage(tmp_path, task)  # 1 of 6 items failed: within the default share (no bound)
+    assert len(stats.failures) == 1 and [len(s) for s in shards] == [3, 2]
+    assert (tmp_path / "s" / "k" / "failures-00001.jsonl").exists()
+    with pytest.raises(TooManyFailures, match=r"s: 1 of 6 items failed \(17% > max_failed_share 0.1\), e.g. m1-2: "
+                                              r"HTTP 500 after 4 retries; what is done is kept"):  # fmt: skip
+        stage(tmp_path, task, max_failed_share=0.1)
+    flaky["fail"] = False
+    shards, stats = stage(tmp_path, task, max_failed_share=0.1)
+    assert (stats.reused, stats.retried, stats.computed, stats.failures) == (1, 1, 1, [])
+    assert [len(s) for s in shards] == [3, 3] and not (tmp_path / "s" / "k" / "failures-00001.jsonl").exists()
+
+
+def test_a_streamed_stage_reads_its_shards_back_from_disk_when_asked(tmp_path):
+    kept, _ = stage(tmp_path)
+    streamed, stats = stage(tmp_path, keep=False)
+    assert stats.reused == 2 and len(streamed) == 2 and list(streamed) == kept
+    (tmp_path / "s" / "k" / "shard-00000.jsonl").unlink()  # read at access, not held in memory
+    with pytest.raises(FileNotFoundError):
+        streamed[0]

@@ -1,0 +1,130 @@
+"""Memory and speed of the build's streaming stages as the build grows: generate + candidates (BM25 retrieval) at
+1k, 10k (and, with `--sizes`, 100k) dialogues, each size in a fresh child process so its peak RSS is its own.
+
+    nice python bench/scale.py [--sizes 1000 10000 100000] [--shard-size 1000] [--config configs/default.toml]
+
+The child runs the build's own code for those stages (`pipelines.stages.run_stage` with `keep=False`, and
+`pipelines.build.select_queries`), so a shard's records leave memory once it is written; it prints RSS after
+each stage and the peak (getrusage), and dialogues/s per stage. The parent prints one table and the ratio of the
+largest size's peak RSS to the smallest's (the target: within 1.5x).
+
+Measured (shard_size 1000, `nice`, a shared 2-core machine, load ~12):
+
+| dialogues | generate dlg/s | candidates dlg/s | peak RSS | disk per dialogue (generate + candidates) |
+|---|---|---|---|---|
+| 1 000 | 32.6 | 18.5 | 613 MiB | 26.8 + 17.3 kB |
+| 10 000 | 41.3 | 16.6 | 808 MiB (1.32x) | 26.8 + 17.3 kB |
+
+(with shard_size 100: 337 MiB at 200 and 339 MiB at 1 000 dialogues; RSS follows the shard size, not the build.)
+
+On paper, 10^7 dialogues with `--engine ray` on 256 CPUs: ~12 dialogues/s per CPU for generate + candidates is
+~8.3e5 CPU-seconds, ~55 minutes of cluster time; 440 GB of shards (268 + 173 GB) that the driver alone writes
+and hashes, ~2-5k dialogues/s at 100-200 MB/s of JSON, so past ~256 CPUs the driver sets the pace (workers
+writing their own shards to shared storage would lift that). Driver memory: the shards in flight (two per CPU,
+only while they are sent), one shard read back at a time, and the dialogue ids (~0.7 GB at 10^7).
+`select_queries` is one serial pass over the generate shards (~45 minutes at 100 MB/s). Not yet streaming: the
+calibration slice, the audit and the dataset rows hold every example (12 per dialogue), judgment (~140 per
+query with three teachers) and label in memory: at 10^7 dialogues that is far past one machine, so the audit
+would have to sample and the export write per shard before such a build can finish.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(n: int, shard_size: int, config_path: str, out: Path) -> dict:
+    from pipelines import tasks
+    from pipelines.build import select_queries, stage_keys
+    from pipelines.engine import LocalEngine
+    from pipelines.stages import run_stage
+    from schemas import Example, GeneratedDialogue, load_config
+
+    sets = [f"generate.dialogues={n}", f"shard_size={shard_size}", 'candidates.retrievers=["bm25"]']
+    config = load_config(config_path, sets)
+    keys = stage_keys(config, None)
+    bounds = [(lo, min(lo + shard_size, n)) for lo in range(0, n, shard_size)]
+    sizes = [hi - lo for lo, hi in bounds]
+    engine = LocalEngine(clients={})
+    figures: dict = {"dialogues": n, "rss_start_mib": round(rss_mib(), 1)}
+
+    t0 = time.perf_counter()
+    generated, _ = run_stage(out, "generate", keys["generate"], GeneratedDialogue, sizes, tasks.generate,
+                             lambda i: (config, bounds[i]), engine=engine, unit="dialogue", quiet=True,
+                             keep=False)  # fmt: skip
+    figures["generate_per_s"] = round(n / (time.perf_counter() - t0), 1)
+    figures["rss_after_generate_mib"] = round(rss_mib(), 1)
+    t0 = time.perf_counter()
+    _, duplicates, _, _ = select_queries(config, generated, None)
+    dropped = frozenset(duplicates)
+    _, stats = run_stage(out, "candidates", keys["candidates"], Example, sizes, tasks.candidates,
+                                lambda i: (config, generated[i], dropped), engine=engine, unit="dialogue", quiet=True,
+                                keep=False)  # fmt: skip
+    figures["candidates_per_s"] = round(n / (time.perf_counter() - t0), 1)
+    figures["examples"] = stats.records
+    figures["rss_after_candidates_mib"] = round(rss_mib(), 1)
+    for stage in ("generate", "candidates"):
+        size = sum(p.stat().st_size for p in out.glob(f"{stage}/*/shard-*.jsonl"))
+        figures[f"{stage}_kb_per_dialogue"] = round(size / n / 1000, 1)
+    figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--shard-size", type=int, default=1000)
+    parser.add_argument("--config", default="configs/default.toml")
+    parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        print(json.dumps(child(args.child, args.shard_size, args.config, args.out)))
+        return 0
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-P", __file__, "--child", str(n), "--shard-size", str(args.shard_size),
+                   "--config", args.config, "--out", tmp]  # fmt: skip
+            started = time.perf_counter()
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's packages, not an installed copy
+            proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                return 1
+            row = json.loads(proc.stdout.strip().splitlines()[-1])
+            row["wall_s"] = round(time.perf_counter() - started, 1)
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    print("| dialogues | generate dlg/s | candidates dlg/s | RSS after generate | after candidates | peak RSS "
+          "| disk/dlg (generate + candidates) | wall |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['dialogues']} | {r['generate_per_s']} | {r['candidates_per_s']} | {r['rss_after_generate_mib']} "
+              f"MiB | {r['rss_after_candidates_mib']} MiB | {r['peak_rss_mib']} MiB "
+              f"| {r['generate_kb_per_dialogue']} + {r['candidates_kb_per_dialogue']} kB "
+              f"| {r['wall_s']} s |")  # fmt: skip
+    print(f"peak RSS {rows[-1]['dialogues']} / {rows[0]['dialogues']} dialogues: "
+          f"{rows[-1]['peak_rss_mib'] / rows[0]['peak_rss_mib']:.2f}x (target <= 1.5x)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
