@@ -7,6 +7,7 @@ the file and the field (as `schemas.load_config` does for build configs). Exampl
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,8 +139,34 @@ def parse_train_config(data: dict[str, Any], source: str = "config") -> TrainCon
         raise TrainConfigError(f"training config {source}: {describe_validation_error(exc)}") from None
 
 
-def load_train_config(path: str | Path) -> TrainConfig:
-    """Read and validate a TOML training config (dataset paths are relative to the working directory)."""
+def apply_override(data: dict[str, Any], assignment: str) -> None:
+    """`key=value` (a TOML value) into the raw config; a stage is named by its name: `stages.bce.max_steps=100`."""
+    key, sep, raw = assignment.partition("=")
+    parts = key.strip().split(".")
+    if not sep or not all(parts):
+        raise TrainConfigError(f"--set {assignment!r}: expected key=value, e.g. stages.bce.max_steps=100")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, list):  # the stages, by name
+            node = next((x for x in node if isinstance(x, dict) and x.get("name") == part), None)
+            if node is None:
+                raise TrainConfigError(f"--set {key}: no stage named {part!r}")
+            continue
+        node = node.setdefault(part, [] if parts[: i + 1] == ["stages"] else {})
+        if not isinstance(node, dict | list):
+            raise TrainConfigError(f"--set {key}: {part!r} is not a section")
+    if not isinstance(node, dict):
+        raise TrainConfigError(f"--set {key}: name a stage, e.g. stages.bce.lr=1e-5")
+    node[parts[-1]] = value
+
+
+def load_train_config(path: str | Path, overrides: Sequence[str] = ()) -> TrainConfig:
+    """Read and validate a TOML training config (dataset paths are relative to the working directory), with
+    `key=value` overrides applied first."""
     p = Path(path)
     if not p.is_file():
         raise TrainConfigError(f"training config {p}: file not found")
@@ -147,4 +174,6 @@ def load_train_config(path: str | Path) -> TrainConfig:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TrainConfigError(f"training config {p}: not valid TOML: {exc}") from None
+    for assignment in overrides:
+        apply_override(data, assignment)
     return parse_train_config(data, str(p))

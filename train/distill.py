@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import torch
 from accelerate import PartialState
 from datasets import load_from_disk
 from transformers import TrainerCallback, set_seed
@@ -148,8 +149,12 @@ def run(
             "first_loss": losses[0] if losses else None,
             "last_loss": losses[-1] if losses else None,
             "train_loss": result.training_loss,
+            "train_seconds": round(result.metrics.get("train_runtime", 0.0), 2),
             "seconds": round(time.monotonic() - stage_started, 2),
         }
+        if torch.cuda.is_available():
+            summary["peak_mem_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 1)
+            torch.cuda.reset_peak_memory_stats()
         if trainer.is_world_process_zero():
             done.parent.mkdir(parents=True, exist_ok=True)
             done.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -221,6 +226,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--resume", action="store_true", help="skip finished stages, continue from the last checkpoint")
     p.add_argument("--model", default=None, help="starting checkpoint (overrides the config's)")
+    p.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="e.g. stages.bce.epochs=1"
+    )
     single = p.add_argument_group("single-stage flags (without --config)")
     single.add_argument("--student", choices=KINDS, default=None)
     single.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (overrides --epochs)")
@@ -242,9 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         if args.config is not None:
-            config = load_train_config(args.config)
+            config = load_train_config(args.config, args.overrides)
             if args.model is not None:
                 config = config.model_copy(update={"model": args.model})
+        elif args.overrides:
+            raise ValueError("--set needs --config")
         elif args.student is None:
             raise ValueError("give --config, or --student with the single-stage flags")
         else:

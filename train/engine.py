@@ -174,6 +174,30 @@ def use_packing(student: Student, engine: EngineConfig) -> bool:
     return bool(engine.packing)
 
 
+def prepare_batches(
+    student: Student, stage: StageConfig, engine: EngineConfig, examples: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], Any]:
+    """The Trainer's dataset and collator: tokenized once; with `stage.max_tokens`, each item is a prepared
+    token-budget batch of examples (or groups) of similar length, else each item is one example (or group)."""
+    pack = use_packing(student, engine)
+    units = tokenized(student, examples)
+    dataset: list[dict[str, Any]] = units
+    if stage.max_tokens is not None:
+        lengths = unit_lengths(units)
+        batches = token_budget_batches(lengths, stage.max_tokens, stage.batch_size, packed=pack)
+        dataset = [{"batch": [units[i] for i in b]} for b in batches]
+        log.info(
+            "stage %s: %d token-budget batches of <= %d tokens (%s), %.1f%% padding",
+            stage.name,
+            len(batches),
+            stage.max_tokens,
+            "packed" if pack else "padded",
+            100 * padding_share(batches, lengths, pack),
+        )
+    collator = (group_collator if stage.loss == "infonce" else pointwise_collator)(student, pack=pack)
+    return dataset, collator
+
+
 def train_stage(
     student: Student,
     stage: StageConfig,
@@ -193,22 +217,7 @@ def train_stage(
         student.model.get_input_embeddings().requires_grad_(False)
     if engine.lora is not None:
         apply_lora(student, engine.lora, engine.gradient_checkpointing)
-    pack = use_packing(student, engine)
-    units = tokenized(student, examples)
-    dataset: list[dict[str, Any]] = units
-    if stage.max_tokens is not None:
-        lengths = unit_lengths(units)
-        batches = token_budget_batches(lengths, stage.max_tokens, stage.batch_size, packed=pack)
-        dataset = [{"batch": [units[i] for i in b]} for b in batches]
-        log.info(
-            "stage %s: %d token-budget batches of <= %d tokens (%s), %.1f%% padding",
-            stage.name,
-            len(batches),
-            stage.max_tokens,
-            "packed" if pack else "padded",
-            100 * padding_share(batches, lengths, pack),
-        )
-    collator = (group_collator if stage.loss == "infonce" else pointwise_collator)(student, pack=pack)
+    dataset, collator = prepare_batches(student, stage, engine, examples)
     trainer = DistillTrainer(
         model=student.model,
         args=training_arguments(stage, engine, checkpoints, seed, prepared_batches=stage.max_tokens is not None),
