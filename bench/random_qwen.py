@@ -27,7 +27,7 @@ SHAPES: dict[str, dict[str, object]] = {
         "rope_theta": 1000000.0,
     },
     "tiny": {
-        "vocab_size": 2048,
+        "vocab_size": 4096,
         "hidden_size": 32,
         "intermediate_size": 64,
         "num_hidden_layers": 2,
@@ -52,7 +52,7 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int) -> PreTrainedTokenize
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    prompt = [QWEN3_RERANKER_PREFIX, QWEN3_RERANKER_SUFFIX, "yes no " * 50]
+    prompt = [QWEN3_RERANKER_PREFIX, QWEN3_RERANKER_SUFFIX] + ["yes no " * 100] * 500  # frequent: merged first
     tok.train_from_iterator([*prompt, *texts], trainer=trainer)
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok, pad_token="<|endoftext|>", eos_token="<|im_end|>", additional_special_tokens=SPECIALS[1:2]
