@@ -5,7 +5,8 @@
 3. the real recipe, `python -m train.distill --config configs/train_qwen3.toml` on the dataset (bf16, BCE then
    InfoNCE, evaluation with the BM25 baseline): it must exit 0 (the finite guard checks every step) with finite
    losses, and its MFU is counted from the real tokens of every stage;
-4. a short table, printed last; logs and JSON under --work.
+4. a short table, printed last; logs, JSON and the model card under --work ($OUT on the GPU machine); the models
+   themselves go to a scratch folder (--scratch, default a temporary one), never to --work.
 
 `--tiny` runs the same on a CPU in seconds (a tiny model, a few steps): what the tests run. Exit 0 when all holds.
 """
@@ -16,8 +17,10 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=Path("runs/default/dataset"), help="the default build's dataset")
     p.add_argument("--work", type=Path, default=Path(os.environ.get("OUT", "runs/gpu_check")))
+    p.add_argument("--scratch", type=Path, default=None, help="where the models go (default: a temporary folder)")
     p.add_argument("--tiny", action="store_true", help="a tiny model on the CPU, a few steps (the tests)")
     p.add_argument("--budget-s", type=float, default=330, help="stop waiting for the steps after this long")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="more recipe overrides")
@@ -92,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     work, data = args.work.resolve(), args.data.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    scratch = (args.scratch or Path(tempfile.mkdtemp(prefix="gpu_check_"))).resolve()
     if not (data / "dataset_dict.json").is_file():
         print(f"error: --data {data}: no saved DatasetDict (build it on a CPU and carry it)", file=sys.stderr)
         return 2
@@ -112,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     split = load_from_disk(str(data))["train"]
     texts = [c["text"] for row in split for c in row["candidates"]] + list(split["query"])
-    model_dir = build_random_qwen(work / "model", shape, texts)
+    model_dir = build_random_qwen(scratch / "model", shape, texts)
     print(f"[{time.monotonic() - started:6.1f}s] random {shape} Qwen3 in {model_dir}", flush=True)
 
     def left() -> float:
@@ -126,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         bench += ["--negatives", "2", "--steps", "2", "--warmup", "1"]
     bench_code = run(bench, work / "bench.log", max(30.0, left() * 0.3))
 
-    out = work / "student"
+    out = scratch / "student"
     distill = [sys.executable, "-m", "train.distill", "--config", "configs/train_qwen3.toml", "--data", str(data)]
     distill += ["--model", str(model_dir), "--out", str(out), *[f"--set={s}" for s in sets]]
     distill_code = run(distill, work / "distill.log", max(60.0, left()))
@@ -136,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += json.loads((work / "bench.json").read_text())["runs"]
     summary_file = out / "distill_summary.json"
     summary = json.loads(summary_file.read_text()) if summary_file.is_file() else None
+    for name in ("README.md", "distill_summary.json"):
+        if (out / name).is_file():
+            shutil.copy(out / name, work / f"student_{name}")
     finite = summary is not None
     if summary is not None:
         from bench.train_gpu import peak_tflops
@@ -175,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         r.setdefault("loss", "")
     print(f"\n{device}, {shape} Qwen3, {time.monotonic() - started:.0f} s in all")
     print(format_table(rows, columns=("run", "step_s", "tokens_per_s", "padding", "mfu", "peak_mem_gib", "loss")))
+    if args.scratch is None:
+        shutil.rmtree(scratch, ignore_errors=True)
     print(f"GPU CHECK {'PASSED' if passed else 'FAILED'}: bench exit {bench_code}, distill exit {distill_code}")
     return 0 if passed else 1
 
