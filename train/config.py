@@ -54,6 +54,9 @@ class EngineConfig(_Section):
     logging_steps: int = Field(default=10, ge=1)
     dataloader_workers: int = Field(default=0, ge=0)
     optim: str = Field(default="adamw_torch_fused", description="a transformers `optim` name")
+    attn_implementation: str | None = Field(
+        default=None, description="e.g. sdpa, flash_attention_2, flex_attention (default: the model's own)"
+    )
     packing: Literal["auto"] | bool = Field(
         default="auto",
         description="padding-free packed batches (qwen3); auto: where the attention reads them natively (flash)",

@@ -213,6 +213,8 @@ def train_stage(
 
     With `resume`, the run continues from the last checkpoint under `checkpoints` (if any).
     """
+    if engine.attn_implementation is not None:
+        student.model.set_attn_implementation(engine.attn_implementation)
     if engine.freeze_embeddings:
         student.model.get_input_embeddings().requires_grad_(False)
     if engine.lora is not None:

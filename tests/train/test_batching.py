@@ -58,3 +58,15 @@ def test_token_budget_stage_trains_on_prepared_batches(tiny_qwen_dir: Path, toy_
         trainer, _ = train_stage(student, stage, engine, examples, tmp_path / loss, seed=1)
         assert trainer.state.global_step == expected
         assert all(e["loss"] == e["loss"] for e in trainer.state.log_history if "loss" in e)  # no NaN
+
+
+def test_packing_is_automatic_only_where_the_attention_reads_packed_rows(tiny_qwen_dir: Path, minilm_dir: Path):
+    from train.engine import use_packing
+
+    student = load_student("qwen3", tiny_qwen_dir)
+    assert use_packing(student, EngineConfig()) is False  # sdpa: a packed row would need a dense block mask
+    student.model.config._attn_implementation = "flash_attention_2"
+    assert use_packing(student, EngineConfig()) is True
+    assert use_packing(student, EngineConfig(packing=False)) is False
+    with pytest.raises(ValueError, match=r"engine\.packing: the cross-encoder student cannot pack"):
+        use_packing(load_student("cross-encoder", minilm_dir), EngineConfig(packing=True))
