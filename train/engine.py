@@ -3,21 +3,52 @@ gradient accumulation, gradient checkpointing, checkpoints and resume are the Tr
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
 
 import torch
-from datasets import Dataset
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
 from scoring.rerankers import Student
+from train.batching import padding_share, token_budget_batches
 from train.config import EngineConfig, LoraConfig, StageConfig
-from train.groups import group_collator, pointwise_collator
+from train.groups import group_collator, pointwise_collator, tokenized, unit_lengths
 from train.losses import bce_soft, group_loss
 
 log = logging.getLogger("train.engine")
+
+# transformers 5.2x renamed `gradient_checkpointing` to `activation_checkpointing` (the old name is a deprecated
+# alias there); older releases, 5.17 among them, know only the old one.
+_CKPT = (
+    "activation_checkpointing"
+    if "activation_checkpointing" in {f.name for f in dataclasses.fields(TrainingArguments)}
+    else "gradient_checkpointing"
+)
+
+
+class NonFiniteError(RuntimeError):
+    """Training produced a non-finite loss or gradient; the message names the stage and step."""
+
+
+class FiniteGuard(TrainerCallback):
+    """Stops training at the first optimizer step whose loss or gradients are not finite (one sync a step)."""
+
+    def __init__(self, trainer: DistillTrainer):
+        self.trainer = trainer
+
+    def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
+        t = self.trainer
+        grads = [p.grad for p in t.model.parameters() if p.grad is not None]
+        norms = [torch.linalg.vector_norm(g, dtype=torch.float32) for g in grads]
+        norm = torch.linalg.vector_norm(torch.stack(norms)) if norms else torch.zeros(())
+        loss_ok, grad_ok = bool(t.losses_finite), bool(torch.isfinite(norm))
+        t.losses_finite = torch.tensor(True)
+        if not (loss_ok and grad_ok):
+            what = "loss" if not loss_ok else f"gradient (norm {norm.item()})"
+            raise NonFiniteError(f"stage {t.stage_name}: non-finite {what} at step {state.global_step + 1}")
 
 
 class DistillTrainer(Trainer):
@@ -29,6 +60,9 @@ class DistillTrainer(Trainer):
         super().__init__(*args, **kwargs)
         self.student = student
         self.stage = stage
+        self.stage_name = stage.name if stage is not None else "train"
+        self.losses_finite = torch.tensor(True)
+        self.add_callback(FiniteGuard(self))
 
     def compute_loss(
         self,
@@ -56,6 +90,8 @@ class DistillTrainer(Trainer):
             labels = inputs.pop("soft_labels")
             logits = self.student.forward(model, inputs)
             loss = bce_soft(logits, labels)
+        finite = torch.isfinite(loss.detach())  # read once per optimizer step by FiniteGuard: no sync here
+        self.losses_finite = self.losses_finite.to(finite.device) & finite
         return (loss, {"logits": logits}) if return_outputs else loss
 
 
@@ -64,11 +100,15 @@ def use_bf16(engine: EngineConfig) -> bool:
     return cuda_bf16 if engine.bf16 == "auto" else bool(engine.bf16)
 
 
-def training_arguments(stage: StageConfig, engine: EngineConfig, checkpoints: Path, seed: int) -> TrainingArguments:
+def training_arguments(
+    stage: StageConfig, engine: EngineConfig, checkpoints: Path, seed: int, prepared_batches: bool = False
+) -> TrainingArguments:
+    """The Trainer's arguments; with `prepared_batches` each dataset item is already a (token-budget) batch."""
     cuda = torch.cuda.is_available()
+    ckpt = engine.gradient_checkpointing
     return TrainingArguments(
         output_dir=str(checkpoints),
-        per_device_train_batch_size=stage.batch_size,
+        per_device_train_batch_size=1 if prepared_batches else stage.batch_size,
         gradient_accumulation_steps=engine.grad_accum,
         learning_rate=stage.lr,
         weight_decay=stage.weight_decay,
@@ -84,8 +124,7 @@ def training_arguments(stage: StageConfig, engine: EngineConfig, checkpoints: Pa
         seed=seed,
         data_seed=seed,
         bf16=use_bf16(engine),
-        activation_checkpointing=engine.gradient_checkpointing,
-        activation_checkpointing_kwargs={"use_reentrant": False} if engine.gradient_checkpointing else None,
+        **{_CKPT: ckpt, f"{_CKPT}_kwargs": {"use_reentrant": False} if ckpt else None},
         dataloader_num_workers=engine.dataloader_workers,
         ddp_find_unused_parameters=False,
         use_cpu=not cuda,
@@ -121,6 +160,44 @@ def merge_lora(student: Student) -> None:
         student.model = student.model.merge_and_unload()
 
 
+PACKED_ATTENTION = ("flash_attention_2", "flash_attention_3")
+"""Attention implementations that read packed sequences (position_ids restarting) without a dense block mask."""
+
+
+def use_packing(student: Student, engine: EngineConfig) -> bool:
+    """Pack when asked (and the student can), or on `auto` where the model's attention reads packed rows natively."""
+    if engine.packing == "auto":
+        attention = getattr(student.model.config, "_attn_implementation", None)
+        return student.supports_packing and attention in PACKED_ATTENTION
+    if engine.packing and not student.supports_packing:
+        raise ValueError(f"engine.packing: the {student.kind} student cannot pack sequences")
+    return bool(engine.packing)
+
+
+def prepare_batches(
+    student: Student, stage: StageConfig, engine: EngineConfig, examples: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], Any]:
+    """The Trainer's dataset and collator: tokenized once; with `stage.max_tokens`, each item is a prepared
+    token-budget batch of examples (or groups) of similar length, else each item is one example (or group)."""
+    pack = use_packing(student, engine)
+    units = tokenized(student, examples)
+    dataset: list[dict[str, Any]] = units
+    if stage.max_tokens is not None:
+        lengths = unit_lengths(units)
+        batches = token_budget_batches(lengths, stage.max_tokens, stage.batch_size, packed=pack)
+        dataset = [{"batch": [units[i] for i in b]} for b in batches]
+        log.info(
+            "stage %s: %d token-budget batches of <= %d tokens (%s), %.1f%% padding",
+            stage.name,
+            len(batches),
+            stage.max_tokens,
+            "packed" if pack else "padded",
+            100 * padding_share(batches, lengths, pack),
+        )
+    collator = (group_collator if stage.loss == "infonce" else pointwise_collator)(student, pack=pack)
+    return dataset, collator
+
+
 def train_stage(
     student: Student,
     stage: StageConfig,
@@ -136,15 +213,17 @@ def train_stage(
 
     With `resume`, the run continues from the last checkpoint under `checkpoints` (if any).
     """
+    if engine.attn_implementation is not None:
+        student.model.set_attn_implementation(engine.attn_implementation)
     if engine.freeze_embeddings:
         student.model.get_input_embeddings().requires_grad_(False)
     if engine.lora is not None:
         apply_lora(student, engine.lora, engine.gradient_checkpointing)
-    collator = group_collator(student) if stage.loss == "infonce" else pointwise_collator(student)
+    dataset, collator = prepare_batches(student, stage, engine, examples)
     trainer = DistillTrainer(
         model=student.model,
-        args=training_arguments(stage, engine, checkpoints, seed),
-        train_dataset=Dataset.from_list(examples),
+        args=training_arguments(stage, engine, checkpoints, seed, prepared_batches=stage.max_tokens is not None),
+        train_dataset=dataset,
         data_collator=collator,
         processing_class=student.tokenizer,
         callbacks=callbacks,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,14 @@ def _pooled(pairs: list[tuple[float, bool]], calibrated: bool, threshold: float)
     return {**calibration(scores, relevant), **threshold_filter(scores, relevant, threshold)}
 
 
+def check_finite(scored: Sequence[ScoredCase]) -> None:
+    """Refuse NaN or infinite scores (a diverged model's) with one line naming the case, rather than report them."""
+    for case in scored:
+        bad = [cid for cid, score in case.scores.items() if not math.isfinite(score)]
+        if bad:
+            raise ValueError(f"case {case.case_id!r}: non-finite score for candidates {bad[:5]}")
+
+
 def evaluate_scores(
     cases: Sequence[RerankCase], scored: Sequence[ScoredCase], *, calibrated: bool = True, threshold: float = 0.5
 ) -> dict[str, Any]:
@@ -51,6 +60,7 @@ def evaluate_scores(
     `calibrated`: the scores are probabilities (a student's), so ECE, Brier and precision/recall at `threshold`
     are reported; otherwise (BM25, cosine) they are None.
     """
+    check_finite(scored)
     by_id = {s.case_id: s.scores for s in scored}
     per_group: dict[str, list[dict[str, float]]] = defaultdict(list)
     pooled: dict[str, list[tuple[float, bool]]] = defaultdict(list)

@@ -119,27 +119,52 @@ def infonce_groups(
 Collator = Callable[[list[dict[str, Any]]], dict[str, torch.Tensor]]
 
 
-def pointwise_collator(student: Student) -> Collator:
+def tokenized(student: Student, examples: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each example with its token ids (`features`: one per document of a group, else one), tokenized in one go."""
+    grouped = "documents" in examples[0] if examples else False
+    docs = [e["documents"] if grouped else [e["document"]] for e in examples]
+    flat = student.tokenize(
+        [(e["instruction"], e["query"], d) for e, ds in zip(examples, docs, strict=True) for d in ds]
+    )
+    out, start = [], 0
+    for e, ds in zip(examples, docs, strict=True):
+        out.append({**e, "features": flat[start : start + len(ds)]})
+        start += len(ds)
+    return out
+
+
+def unit_lengths(examples: Sequence[dict[str, Any]]) -> list[list[int]]:
+    """Token counts of each tokenized example's members (the batching units)."""
+    return [[len(f["input_ids"]) for f in e["features"]] for e in examples]
+
+
+def _units(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The examples of a Trainer batch: either the examples themselves, or a prepared token-budget batch."""
+    return [u for f in features for u in f["batch"]] if "batch" in features[0] else features
+
+
+def pointwise_collator(student: Student, pack: bool = False) -> Collator:
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        batch = dict(student.encode([(f["instruction"], f["query"], f["document"]) for f in features]))
-        batch["soft_labels"] = torch.tensor([f["label"] for f in features], dtype=torch.float32)
+        units = _units(features)
+        batch = student.collate([u["features"][0] for u in units], pack=pack)
+        batch["soft_labels"] = torch.tensor([u["label"] for u in units], dtype=torch.float32)
         return batch
 
     return collate
 
 
-def group_collator(student: Student) -> Collator:
-    """Flatten the groups into one batch of triples; `group_mask` [groups, G] marks the real members row-major."""
+def group_collator(student: Student, pack: bool = False) -> Collator:
+    """Flatten the groups into one batch of sequences; `group_mask` [groups, G] marks the real members row-major."""
 
     def collate(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        width = max(len(f["documents"]) for f in features)
-        triples = [(f["instruction"], f["query"], d) for f in features for d in f["documents"]]
-        batch = dict(student.encode(triples))
-        mask = torch.zeros(len(features), width, dtype=torch.bool)
-        labels = torch.zeros(len(features), width, dtype=torch.float32)
-        for i, f in enumerate(features):
-            mask[i, : len(f["documents"])] = True
-            labels[i, : len(f["labels"])] = torch.tensor(f["labels"], dtype=torch.float32)
+        units = _units(features)
+        width = max(len(u["features"]) for u in units)
+        batch = student.collate([f for u in units for f in u["features"]], pack=pack)
+        mask = torch.zeros(len(units), width, dtype=torch.bool)
+        labels = torch.zeros(len(units), width, dtype=torch.float32)
+        for i, u in enumerate(units):
+            mask[i, : len(u["features"])] = True
+            labels[i, : len(u["labels"])] = torch.tensor(u["labels"], dtype=torch.float32)
         batch["group_mask"] = mask
         batch["group_labels"] = labels
         return batch

@@ -3,7 +3,7 @@
 - `cross_encoder`: any sequence-classification checkpoint with one logit, fed (instruction + "\\n" + query side,
   rendered memory); score = sigmoid(logit).
 - `yes_no`: a causal LM in the Qwen3-Reranker format (`schemas.QWEN3_RERANKER_PREFIX/SUFFIX`,
-  `qwen3_reranker_pair`), left padding; score = p("yes") from the yes/no logits at the last position.
+  `qwen3_reranker_pair`), right padding; score = p("yes") from the yes/no logits at each row's last token.
 
 Each model is loaded once per process, on the GPU when there is one, and scored in batches.
 """

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import torch
 from tqdm.auto import tqdm
-from transformers import BatchEncoding, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 Triple = tuple[str, str, str]
 """(instruction, query side, document): the three strings every student is fed."""
@@ -31,8 +31,12 @@ class Student:
         self.max_length = max_length or self.default_max_length
 
     # --- to implement per student ---
-    def encode(self, triples: Sequence[Triple]) -> BatchEncoding:
-        """Tokenize a batch of triples into padded CPU tensors."""
+    def tokenize(self, triples: Sequence[Triple]) -> list[dict[str, list[int]]]:
+        """Token ids per triple, unpadded (done once per training stage: batches are formed by length)."""
+        raise NotImplementedError
+
+    def collate(self, features: Sequence[dict[str, list[int]]], pack: bool = False) -> dict[str, torch.Tensor]:
+        """A padded batch of CPU tensors from `tokenize`'s features (`pack`: one padding-free row, if supported)."""
         raise NotImplementedError
 
     def forward(self, model: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -44,10 +48,16 @@ class Student:
         raise NotImplementedError
 
     # --- shared ---
+    supports_packing: ClassVar[bool] = False
+
+    def encode(self, triples: Sequence[Triple]) -> dict[str, torch.Tensor]:
+        """Tokenize and pad a batch of triples into CPU tensors."""
+        return self.collate(self.tokenize(triples))
+
     def logits(self, triples: Sequence[Triple]) -> torch.Tensor:
         """Logits for a batch of triples, with gradients (training mode is left as it is)."""
-        batch = self.encode(triples).to(self.model.device)
-        return self.forward(self.model, dict(batch))
+        batch = {k: v.to(self.model.device) for k, v in self.encode(triples).items()}
+        return self.forward(self.model, batch)
 
     @torch.inference_mode()
     def score(self, triples: Sequence[Triple], batch_size: int = 16, progress: bool = False) -> list[float]:

@@ -14,7 +14,6 @@ import torch
 from transformers import (
     AutoModelForSequenceClassification,
     AutoTokenizer,
-    BatchEncoding,
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
@@ -35,15 +34,19 @@ class CrossEncoderStudent(Student):
         super().__init__(model, tokenizer, max_length)
         tokenizer.model_max_length = self.max_length  # saved with the tokenizer: CrossEncoder(dir) truncates alike
 
-    def encode(self, triples: Sequence[Triple]) -> BatchEncoding:
-        return self.tokenizer(
+    def tokenize(self, triples: Sequence[Triple]) -> list[dict[str, list[int]]]:
+        enc = self.tokenizer(
             [query_text(i, q) for i, q, _ in triples],
             [d for _, _, d in triples],
-            padding=True,
             truncation="longest_first",
             max_length=self.max_length,
-            return_tensors="pt",
         )
+        return [dict(zip(enc.keys(), values, strict=True)) for values in zip(*enc.values(), strict=True)]
+
+    def collate(self, features: Sequence[dict[str, list[int]]], pack: bool = False) -> dict[str, torch.Tensor]:
+        if pack:
+            raise ValueError("the cross-encoder student does not pack sequences")
+        return dict(self.tokenizer.pad(list(features), padding=True, return_tensors="pt"))
 
     def forward(self, model: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         return model(**batch).logits[:, 0]

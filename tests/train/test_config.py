@@ -39,3 +39,31 @@ def test_bad_values_are_named() -> None:
         parse_train_config({"stages": []})
     with pytest.raises(TrainConfigError, match="file not found"):
         load_train_config("/nonexistent/train.toml")
+
+
+def test_set_overrides_reach_a_stage_by_name() -> None:
+    config = load_train_config(
+        REPO / "configs" / "train_qwen3.toml",
+        ["stages.infonce.max_tokens=4096", 'evaluation.baselines=["bm25"]', "engine.packing=true", "seed=3"],
+    )
+    assert config.stages[1].max_tokens == 4096 and config.stages[0].max_tokens == 16384
+    assert config.evaluation.baselines == ["bm25"] and config.engine.packing is True and config.seed == 3
+    with pytest.raises(TrainConfigError, match="no stage named 'mse'"):
+        load_train_config(REPO / "configs" / "train_qwen3.toml", ["stages.mse.lr=1"])
+    with pytest.raises(TrainConfigError, match=r"stages\.1\.max_tokens"):
+        load_train_config(REPO / "configs" / "train_qwen3.toml", ["stages.infonce.max_tokens=0"])
+    with pytest.raises(TrainConfigError, match="expected key=value"):
+        load_train_config(REPO / "configs" / "train_qwen3.toml", ["seed"])
+
+
+def test_distill_imports_no_minilm_and_no_sentence_transformers() -> None:
+    """A GPU environment may lack the packaged MiniLM: the Qwen3 path must not import it (nor ST) at import time."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, train.distill, train.score; "
+        "print(sorted(m for m in sys.modules if 'minilm' in m or m.startswith('sentence_transformers')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

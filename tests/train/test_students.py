@@ -40,15 +40,29 @@ def test_qwen3_score_matches_the_model_card_formula(tiny_qwen_dir: Path) -> None
     assert len(set(scores)) == len(scores)  # the random model does tell the inputs apart
 
 
-def test_qwen3_left_padding_matches_single_example_scores(tiny_qwen_dir: Path) -> None:
+def test_qwen3_right_padded_batches_without_a_mask_match_single_example_scores(tiny_qwen_dir: Path) -> None:
     student = load_student(None, tiny_qwen_dir)
     assert isinstance(student, Qwen3Student)
     batch = student.encode(TRIPLES)
-    assert (batch["attention_mask"][:, -1] == 1).all()  # every row ends with its real last token
-    assert (batch["attention_mask"][:, 0] == 0).any()  # and some rows are padded on the left
+    assert "attention_mask" not in batch  # causal attention alone: no query row is ever fully masked
+    lengths = [len(f["input_ids"]) for f in student.tokenize(TRIPLES)]
+    assert batch["last"].tolist() == [n - 1 for n in lengths] and len(set(lengths)) > 1
+    assert (batch["input_ids"][:, -1] == student.pad_id).any()  # some rows end with pads on the right
     batched = student.score(TRIPLES, batch_size=len(TRIPLES))
     single = [student.score([t], batch_size=1)[0] for t in TRIPLES]
     assert batched == pytest.approx(single, abs=1e-5)
+
+
+def test_qwen3_packed_row_gives_the_padded_logits(tiny_qwen_dir: Path) -> None:
+    student = load_student("qwen3", tiny_qwen_dir)
+    features = student.tokenize(TRIPLES)
+    packed = student.collate(features, pack=True)
+    assert packed["input_ids"].shape == (1, sum(len(f["input_ids"]) for f in features))
+    assert packed["position_ids"][0, packed["last"][0] + 1] == 0  # positions restart at each sequence
+    with torch.no_grad():
+        a = student.forward(student.model, packed)
+        b = student.forward(student.model, student.collate(features))
+    assert a.tolist() == pytest.approx(b.tolist(), abs=1e-5)
 
 
 def test_qwen3_truncates_the_pair_but_keeps_prefix_and_suffix(tiny_qwen_dir: Path) -> None:
