@@ -26,7 +26,11 @@ class _Section(BaseModel):
 
 class GenerateConfig(_Section):
     dialogues: int = Field(default=60, ge=1)
-    sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
+    sessions: int = Field(default=4, ge=2, le=60, description="sessions per dialogue")
+    episodes: int = Field(default=0, ge=0, le=200, description="everyday episodes per speaker (generators.life)")
+    filler: Literal["scripted", "chitchat"] = Field(
+        default="scripted", description="small talk: short scripted lines, or real exchanges (chitchat-dataset)"
+    )
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
     queries_per_skill: int = Field(default=2, ge=1, description="per dialogue")
     realizer: Literal["template", "llm"] = "template"
