@@ -9,7 +9,7 @@ from typing import Any
 from generators.negatives import constructed
 from generators.retrieve import interleave, rankings
 from generators.seeds import derive_seed
-from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query
+from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query, Turn
 
 
 def _plan(generated: GeneratedDialogue, query: Query) -> dict[str, Any]:
@@ -19,6 +19,26 @@ def _plan(generated: GeneratedDialogue, query: Query) -> dict[str, Any]:
             f"dialogue {generated.dialogue.dialogue_id!r}: world['query_plans'] lacks query {query.query_id!r}"
         )
     return plans[query.query_id]
+
+
+def _dialogue_negatives(
+    generated: GeneratedDialogue,
+    query: Query,
+    turns: list[Turn],
+    taken: set[str],
+    answers: set[str],
+    rng: random.Random,
+) -> list[tuple[str, str]]:
+    """Negatives from the whole dialogue, as a memory system's first stage lets them through: the evidence of the
+    dialogue's other queries (what evidence looks like, for another need), then other turns that state something
+    about the world (same people, same kinds of news), in seeded order. None expresses an answer of `query`."""
+    said = {t.turn_id for t in turns}
+    usable = {t.turn_id for t in turns if t.turn_id not in taken and not answers & set(t.expresses)}
+    others = sorted({e for q in generated.queries if q.query_id != query.query_id for e in q.evidence} & usable & said)
+    rng.shuffle(others)
+    stating = sorted({t.turn_id for t in turns if t.expresses} & usable - set(others))
+    rng.shuffle(stating)
+    return [(i, "other_query") for i in others] + [(i, "same_topic") for i in stating]
 
 
 def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Example]:
@@ -48,6 +68,11 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
         room = settings.max_candidates - len(query.evidence)
         made = constructed(query, plan, turns, max(0, min(settings.constructed, room)), ignore=dialogue.speakers)
         taken = answering | {turn_id for turn_id, _ in made}
+        if settings.dialogue:
+            rng = random.Random(derive_seed(config.seed, dialogue.dialogue_id, query.query_id, "dialogue"))
+            extra = _dialogue_negatives(generated, query, turns, taken, answers, rng)
+            made += extra[: max(0, min(settings.dialogue, room - len(made)))]
+            taken |= {turn_id for turn_id, _ in made}
         made_per_query.append(made)
         pools.append([by_id[t.turn_id] for t in turns if t.turn_id not in taken])
         limits.append(max(0, min(settings.retrieved, room - len(made))))

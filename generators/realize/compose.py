@@ -15,6 +15,7 @@ Only those turns mention the episode; everything else the banks add is about not
 from __future__ import annotations
 
 import random
+import re
 
 OPENERS = (
     "Guess what,", "Okay, small update:", "So,", "Oh, I meant to tell you:", "You'll like this one:", "Funny thing,",
@@ -31,12 +32,22 @@ FEELING_FORMS = (
     "I'm honestly {feeling}, because {why}.", "I felt {feeling}, if I'm honest, since {why}.",
     "It left me {feeling}; {why}.", "Part of me is still {feeling} about it, because {why}.",
     "I came away {feeling}, mostly because {why}.", "Weirdly I was {feeling} the whole time, {why}.",
+    "If I'm being real, {feeling}. {why}.", "Mostly {feeling}, you know? {why}.", "I'd go with {feeling}, since {why}.",
+    "Strangely {feeling}. I think {why}.", "Kind of {feeling}, to be honest, because {why}.",
+)  # fmt: skip
+FEELING_ABOUT = (
+    "Honestly, the {np} left me {feeling}, because {why}.", "The whole {np} thing made me feel {feeling}; {why}.",
+    "With the {np} I was {feeling}, mostly since {why}.", "I'd say {feeling}. The {np} was a lot, and {why}.",
+    "About the {np}? {feeling}, to be honest, because {why}.", "Looking back on the {np}, I'm {feeling}: {why}.",
 )  # fmt: skip
 REACTIONS = (
     "Oh wow, that's great!", "No way, that's so cool.", "Ha, I love that.", "That sounds amazing.",
     "Oh, that's really something.", "Wait, really? That's brilliant.", "Aw, that's lovely to hear.",
     "That's huge, well done.", "Oh nice, I'm a little jealous.", "That's so you, honestly.", "Oh, how fun!",
-    "Okay, that made me smile.",
+    "Okay, that made me smile.", "Look at you go!", "I'm genuinely impressed.", "Honestly, good for you.",
+    "This is the best thing I've heard all week.", "Stop, that's adorable.", "Okay, I love this for you.",
+    "See, this is why I like talking to you.", "Well, that's a fun surprise.", "You never stop, do you?",
+    "Ooh, tell me more.", "That's wild, in a good way.", "I did not see that one coming.", "Well done you!",
 )  # fmt: skip
 FEELING_ASKS = (
     "How did it feel, though?", "And how did you feel about it?", "How was it for you, honestly?",
@@ -59,9 +70,27 @@ MORE_ASKS = {
     "learning": ("How's the teacher?", "Is it fun so far?", "How are the lessons?"),
     "celebrated": ("How did it go?", "Was it a good night?", "Who came?"),
 }
+MIDDLES = (
+    "I did not expect that from you at all.", "You always find the most interesting things to do.",
+    "I'm so glad you're doing things for yourself.", "That's the kind of update I like.",
+    "I wish I had that kind of energy.", "Somehow that sounds exactly like you.",
+    "Okay, I need to hear more.", "I had a feeling you'd get round to it.", "I've always been curious about that.",
+    "That must have taken some courage.", "You're making my week look very boring.",
+)  # fmt: skip
 CLOSERS = (
     "Love that for you.", "I'm really happy for you.", "Keep me posted!", "You have to show me sometime.",
     "That's the best kind of news.", "Okay, now I want to try it too.", "Good for you, seriously.",
+)  # fmt: skip
+ANSWER_LEADS = (
+    "Honestly, ", "Well, ", "Oh, ", "", "", "Ha, ", "So far so good: ", "Good question. ", "Mostly this: ",
+    "The short version? ", "Let me think. ", "Funny you ask, ", "Put it this way, ", "Oh man, ", "Okay so ",
+)  # fmt: skip
+CLOSER_TAILS = (
+    "We should do something like that together soon.", "I need more of that energy in my life.",
+    "You deserve a good stretch after the last few months.", "I'm stealing that idea, by the way.",
+    "Tell me the rest next time, I want details.", "It sounds like exactly what you needed.",
+    "I'll want to hear how it goes from here.", "Honestly, you inspire me a little.",
+    "Now I'm thinking about what I'd even pick.", "I'm saving that story for later.",
 )  # fmt: skip
 # the plain clause stating an episode (the teller speaking), per kind; {when} is the time phrase
 PLAIN = {
@@ -138,18 +167,31 @@ def episode_turns(
         return turns
     ask_feeling = feeling is not None and not feeling_now
     ask = rng.choice(FEELING_ASKS) if ask_feeling else rng.choice(MORE_ASKS[kind])
-    turns.append(("other", f"{rng.choice(REACTIONS)} {ask}", ()))
+    middle = f" {rng.choice(MIDDLES)}" if rng.random() < 0.6 else ""
+    turns.append(("other", f"{rng.choice(REACTIONS)}{middle} {ask}", ()))
     if ask_feeling:
-        answer = rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
+        if rng.random() < 0.5 and fields.get("np"):
+            form = rng.choice(FEELING_ABOUT)
+            answer = form.format(feeling=feeling, why=fields["feeling_why"], np=fields["np"].removeprefix("the "))
+        else:
+            answer = rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
         turns.append(("owner", answer, (f"{event_id}#feeling",)))
     else:
         more = fields.get("more") or fields.get("where") or ""
         if more:
-            lead = rng.choice(("Honestly, ", "Well, ", "Oh, ", "", "Ha, ", "So far so good: "))
+            lead = rng.choice(ANSWER_LEADS)
             turns.append(("owner", _sentence(lead + more), (f"{event_id}#more",)))
     if rng.random() < 0.4:
-        turns.append(("other", rng.choice(CLOSERS), ()))
-    return turns
+        turns.append(("other", f"{rng.choice(CLOSERS)} {rng.choice(CLOSER_TAILS)}", ()))
+    return [(role, _tidy(text), ids) for role, text, ids in turns]
+
+
+_SENTENCE_START = re.compile(r"(?<=[.!?] )([a-z])")
+
+
+def _tidy(text: str) -> str:
+    """Capitalise each sentence's first letter."""
+    return _SENTENCE_START.sub(lambda m: m.group(1).upper(), _cap(text))
 
 
 # elaboration for short scripted lines: it states nothing about the world
@@ -164,12 +206,48 @@ AFTER_REPLY = (
     "Tell me everything next time we talk.", "I want to hear how it goes.", "You always land on your feet.",
     "That's a lot, take it easy on yourself.", "Let me know if you need anything.",
     "I'm glad you told me.", "I had a feeling something was up.", "We should celebrate soon.",
+    "I'll be thinking about that all day now.", "Keep me in the loop, okay?", "That's a proper plot twist.",
+    "I'm writing that down so I don't forget.", "Now I have about ten questions.", "Honestly, fair enough.",
+    "That puts my week into perspective.", "You should be proud of how you handled it.",
+    "I would have done the same, I think.", "Give it a few weeks and it'll feel normal.",
+    "I'm here if you want to talk it through.", "That's one for the memory books.",
+    "Funny how life works out.", "Let's get coffee and you can tell me properly.",
 )  # fmt: skip
+
+
+INTERJECTIONS = (  # neutral: they fit good and bad news alike
+    "Hmm,", "Okay,", "Honestly,", "Well,", "Right,", "See,", "Listen,", "Okay so,", "Mm,", "Yeah,", "So,", "Look,",
+    "Anyway,", "Alright,",
+)  # fmt: skip
+LEAD_TAILS = (
+    "I feel like we haven't properly caught up in a while.", "I've been wondering.", "Tell me everything.",
+    "I've been so wrapped up in my own stuff lately.", "I want the full update.", "Don't leave anything out.",
+    "It's been a minute.", "I was just thinking about that.",
+)  # fmt: skip
+
+
+def vary(text: str, addressee: str, rng: random.Random, by_name: bool = False) -> str:
+    """`text` sometimes opened with an interjection and sometimes addressed to `addressee` by name (always, with
+    `by_name`), the way people write; the words that carry meaning stay as they were."""
+    roll = 0.25 + 0.35 * rng.random() if by_name else rng.random()
+    if roll < 0.25 and text[:1].isalpha():
+        head = text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
+        return f"{rng.choice(INTERJECTIONS)} {head}"
+    if roll < 0.45:
+        first, _, rest = text.partition(" ")
+        if first.endswith((",", "!", ".", "?")) and rest:
+            return f"{first[:-1]}, {addressee}{first[-1]} {rest}"
+        return f"{addressee}, {text[:1].lower() + text[1:] if not text.startswith(('I ', 'I' + chr(39))) else text}"
+    if roll < 0.6 and text[-1:] in ".!?":
+        return f"{text[:-1]}, {addressee}{text[-1]}"
+    return text
 
 
 BEFORE_QUESTION = (
     "Hold on, I did not see that coming.", "Okay, wait, back up a second.", "Oh, that's a lot of news at once.",
     "Huh, I had no idea.", "Wow, okay.", "Oh, that explains a lot, actually.", "Sorry, I'm still catching up.",
+    "That's a big one.", "Okay, now I'm curious.", "I have questions.", "Interesting, go on.",
+    "Wait, since when?", "Hmm, I wondered about that.", "That's news to me.",
 )  # fmt: skip
 GREET = (
     "I've been meaning to message you all week.", "It feels like ages since we properly talked.",
@@ -191,6 +269,7 @@ CLOSE_REPLY = (
     "I'll hold you to that.", "Sleep well when you get there.", "Same here, this made my day.",
 )  # fmt: skip
 _BANKS = {
+    "lead": LEAD_TAILS,
     "owner": AFTER_NEWS,
     "other": AFTER_REPLY,
     "greet": GREET,
@@ -200,14 +279,14 @@ _BANKS = {
 }
 
 
-def elaborate(text: str, bank: str, rng: random.Random, min_words: int = 12) -> str:
+def elaborate(text: str, bank: str, rng: random.Random, min_words: int = 14) -> str:
     """`text` with a clause or two of feeling, greeting or a question back (from `bank`), when it is shorter than
     `min_words`. A question stays last: the clause goes before it."""
-    if len(text.split()) >= min_words:
+    if len(text.split()) >= min_words and bank not in ("greet", "greet_reply", "close", "close_reply"):
         return text
     if text.endswith("?") and bank == "other":
         return f"{rng.choice(BEFORE_QUESTION)} {text}"
-    extra = [rng.choice(_BANKS[bank])]
+    extra = rng.sample(_BANKS[bank], 2) if bank.startswith(("greet", "close")) else [rng.choice(_BANKS[bank])]
     if bank == "owner" and rng.random() < 0.5:
         extra.append(rng.choice(QUESTION_BACKS))
     return " ".join([text, *extra])

@@ -115,12 +115,18 @@ class _Writer:
             if block.lead and not block.symmetric and (prev == owner or (prev is None and self.rng.random() < 0.5)):
                 options = [self.fill(t, block, said, None) for t in phrases.LEADS["other" if block.about else "self"]]
                 fresh = [t for t in options if t not in {turn.text for turn in turns}]
-                say(other[owner], self.rng.choice(fresh or options))
+                lead = compose.vary(self.rng.choice(fresh or options), self.names[owner], self.rng, by_name=True)
+                say(other[owner], compose.elaborate(lead, "lead", self.rng))
             for line in block.lines:
                 speaker = owner if line.role == "owner" else other[owner]
                 text = self.fill(line.template, block, said, line)
-                if line.pad is not None:
-                    text = compose.elaborate(_cap(text), line.role if line.pad == "auto" else line.pad, self.rng)
+                if line.pad is not None:  # scripted or composed: vary it (real small talk stays as it was said)
+                    by_name = line.pad in ("greet", "greet_reply", "close", "close_reply") or (
+                        line.role == "other" and not line.expresses and self.rng.random() < 0.5
+                    )
+                    text = compose.vary(_cap(text), self.names[other[speaker]], self.rng, by_name)
+                if line.pad not in (None, "vary"):
+                    text = compose.elaborate(text, line.role if line.pad == "auto" else line.pad, self.rng)
                 say(speaker, text, line.expresses)
             prev = speaker
         return Session(index=index, date_time=said, turns=turns)
@@ -284,9 +290,10 @@ class _Planner:
             values = {"name": person.name, "rel": person.relation or "friend"}
         turns = compose.episode_turns(event.kind, event.id, event.details, values, rng)
         lines = [
-            _Line(role, text, ids, when=event.date if "{when}" in text else None, pad=None) for role, text, ids in turns
+            _Line(role, text, ids, when=event.date if "{when}" in text else None, pad="vary")
+            for role, text, ids in turns
         ]
-        self.plan[session].append(_Block(event.subject, lines, lead=rng.random() < 0.25))
+        self.plan[session].append(_Block(event.subject, lines))
 
     def distractor(self, index: int, used: set[str]) -> None:
         world, rng = self.world, self.rng
@@ -341,14 +348,14 @@ def realize(
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
             planner.distractor(index, used)
-        for _ in range(rng.randint(1, 2)):
+        for _ in range(rng.randint(2, 4) if filler is not None else rng.randint(1, 2)):
             if filler is not None:
                 if exchanges:
                     lines = [
                         _Line("owner" if k % 2 == 0 else "other", text.replace("{", "(").replace("}", ")"), pad=None)
                         for k, text in enumerate(exchanges.pop(0))
                     ]
-                    planner.plan[index].append(_Block(rng.choice(world.speakers), lines, lead=False))
+                    planner.plan[index].append(_Block(rng.choice(world.speakers), lines, lead=False, symmetric=True))
                 continue
             said, reply = small_talk.pop() if small_talk else rng.choice(phrases.SMALL_TALK)
             planner.plan[index].append(
