@@ -489,3 +489,15 @@ def plan_life(
             out.append(("favourite", speaker, day(0.0, 1.0), {}, {"what": _pick(rng, options), "np": topic}))
     out.sort(key=lambda e: (e[2], e[1], e[0]))
     return out
+
+
+def anchors(kind: str, details: dict[str, str], part: str = "") -> set[str]:
+    """Words a faithful retelling of an episode (or of its `part`: "feeling", "more") must keep, lower-cased: the
+    feeling word; or the topic words and the capitalised words (a title, a city) of what was done."""
+    if part == "feeling":
+        return {details["feeling"].split()[0].lower()} if "feeling" in details else set()
+    if part:
+        return set()
+    what = details.get("what", "")
+    words = {w.strip(".,'!?") for w in what.split()}
+    return {w.lower() for w in words if w.lower() in TOPIC_WORDS or (w[:1].isupper() and len(w) > 2)}

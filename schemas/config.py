@@ -28,10 +28,10 @@ class _Section(BaseModel):
 
 class GenerateConfig(_Section):
     dialogues: int = Field(default=60, ge=1)
-    sessions: int = Field(default=4, ge=2, le=60, description="sessions per dialogue")
-    episodes: int = Field(default=8, ge=0, le=200, description="everyday episodes per speaker (generators.life)")
+    sessions: int = Field(default=12, ge=2, le=60, description="sessions per dialogue")
+    episodes: int = Field(default=14, ge=0, le=200, description="everyday episodes per speaker (generators.life)")
     filler: Literal["scripted", "chitchat"] = Field(
-        default="scripted", description="small talk: short scripted lines, or real exchanges (chitchat-dataset)"
+        default="chitchat", description="small talk: real exchanges (chitchat-dataset), or short scripted lines"
     )
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
     queries_per_skill: int = Field(default=2, ge=1, description="per dialogue")
@@ -85,12 +85,12 @@ class CandidatesConfig(_Section):
     constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
     retrieved: int = Field(default=3, ge=0, description="retrieved negatives per query, at most, over all retrievers")
     dialogue: int = Field(
-        default=0, ge=0, description="negatives from the whole dialogue per query: other queries' evidence first"
+        default=3, ge=0, description="negatives from the whole dialogue per query: other queries' evidence first"
     )
     retrievers: list[Literal["bm25", "embedding"]] = Field(
         default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
     )
-    max_candidates: int = Field(default=8, ge=2)
+    max_candidates: int = Field(default=12, ge=2)
     dedup_threshold: float = Field(
         default=0.9, gt=0, le=1, description="drop a query this similar (word 1+2-gram Jaccard) to an earlier one"
     )

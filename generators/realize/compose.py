@@ -81,6 +81,12 @@ CLOSERS = (
     "Love that for you.", "I'm really happy for you.", "Keep me posted!", "You have to show me sometime.",
     "That's the best kind of news.", "Okay, now I want to try it too.", "Good for you, seriously.",
 )  # fmt: skip
+MORE_TAILS = (
+    "I'd do it again in a heartbeat.", "It's become a bit of a story I tell everyone.", "I keep thinking about it.",
+    "Not what I expected, but I'm not complaining.", "That part was my favourite, honestly.",
+    "I'll show you next time you're around.", "It was one of those small good moments.",
+    "Anyway, it made my week.", "I'm still smiling about that.", "That's the bit I'll remember.",
+)  # fmt: skip
 ANSWER_LEADS = (
     "Honestly, ", "Well, ", "Oh, ", "", "", "Ha, ", "So far so good: ", "Good question. ", "Mostly this: ",
     "The short version? ", "Let me think. ", "Funny you ask, ", "Put it this way, ", "Oh man, ", "Okay so ",
@@ -180,7 +186,8 @@ def episode_turns(
         more = fields.get("more") or fields.get("where") or ""
         if more:
             lead = rng.choice(ANSWER_LEADS)
-            turns.append(("owner", _sentence(lead + more), (f"{event_id}#more",)))
+            tail = f" {rng.choice(MORE_TAILS)}" if rng.random() < 0.7 else ""
+            turns.append(("owner", _sentence(lead + more) + tail, (f"{event_id}#more",)))
     if rng.random() < 0.4:
         turns.append(("other", f"{rng.choice(CLOSERS)} {rng.choice(CLOSER_TAILS)}", ()))
     return [(role, _tidy(text), ids) for role, text, ids in turns]

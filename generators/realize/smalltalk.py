@@ -82,7 +82,7 @@ def violations(text: str, names: frozenset[str] = frozenset(), lower: frozenset[
     if any(ch.isdigit() for ch in text):
         found.append("<digit>")
     found += [f"<name:{m}>" for m in _NAMEISH.findall(text) if m.lower() not in lower]
-    found += [n for n in names if " " in n and n in lowered]
+    found += [n for n in names if not n.isalpha() and n in lowered]
     return found
 
 

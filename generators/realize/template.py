@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from generators import life
-from generators.realize import compose, phrases
+from generators.realize import compose, phrases, smalltalk
 from generators.realize.timephrase import ago, ahead, day_greeting
 from generators.world import Event, Fact, Person, Storyline, World
 from schemas import Dialogue, Session, Turn
@@ -324,6 +324,13 @@ class _Planner:
         self.plan[index].append(_Block(owner, lines, about, values, lead=kind == "person", symmetric=kind != "person"))
 
 
+def world_names(world: World) -> frozenset[str]:
+    """The world's names, lower-cased: people (first and last), places, organisations, cars and pets."""
+    names = [p.name for p in world.people] + [p.surname for p in world.people]
+    names += [p.name for p in world.places] + [o.name for o in world.orgs] + [t.name for t in world.things]
+    return frozenset(n.lower() for n in names)
+
+
 def realize(
     world: World, dialogue_id: str, sessions: int, rng: random.Random, filler: list[tuple[str, ...]] | None = None
 ) -> Dialogue:
@@ -343,7 +350,8 @@ def realize(
         if event.kind in life.CATEGORY:
             planner.episode(event)
     small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
-    exchanges = list(filler or ())
+    named = world_names(world)
+    exchanges = [x for x in filler or () if not any(smalltalk.violations(text, named) for text in x)]
     used: set[str] = set()
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
