@@ -21,7 +21,7 @@ import random
 
 from generators.candidates import build_examples
 from generators.queries import write_queries
-from generators.realize import realize
+from generators.realize import realize, smalltalk
 from generators.realize.llm import RealizationError, realize_llm
 from generators.skills import get_writer
 from generators.world import World, build_world
@@ -47,8 +47,12 @@ def _scripted(config: BuildConfig, index: int) -> tuple[int, World, Dialogue]:
         settings.sessions,
         storylines=max(3, per_skill),
         people=max(4, per_skill),
+        episodes=settings.episodes,
     )
-    dialogue = realize(world, f"dlg-{index:05d}", settings.sessions, random.Random(derive_seed(seed, "realize")))
+    filler = smalltalk.take(config.seed, index, 4 * settings.sessions) if settings.filler == "chitchat" else None
+    dialogue = realize(
+        world, f"dlg-{index:05d}", settings.sessions, random.Random(derive_seed(seed, "realize")), filler
+    )
     return seed, world, dialogue
 
 

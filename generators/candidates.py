@@ -8,7 +8,7 @@ from typing import Any
 
 from generators.negatives import constructed
 from generators.retrieve import interleave, rankings
-from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query
+from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query, Turn
 from schemas.seeds import derive_seed
 
 
@@ -19,6 +19,49 @@ def _plan(generated: GeneratedDialogue, query: Query) -> dict[str, Any]:
             f"dialogue {generated.dialogue.dialogue_id!r}: world['query_plans'] lacks query {query.query_id!r}"
         )
     return plans[query.query_id]
+
+
+def _dialogue_negatives(
+    generated: GeneratedDialogue,
+    query: Query,
+    turns: list[Turn],
+    taken: set[str],
+    answers: set[str],
+    rng: random.Random,
+) -> list[tuple[str, str]]:
+    """Negatives from the whole dialogue, as a memory system's first stage lets them through: the evidence of the
+    dialogue's other queries (what evidence looks like, for another need), then other turns that state something
+    about the world (same people, same kinds of news), in seeded order. None expresses an answer of `query`."""
+    said = {t.turn_id for t in turns}
+    usable = {t.turn_id for t in turns if t.turn_id not in taken and not answers & set(t.expresses)}
+    others = sorted({e for q in generated.queries if q.query_id != query.query_id for e in q.evidence} & usable & said)
+    stating = sorted({t.turn_id for t in turns if t.expresses} & usable - set(others))
+    # matched to the evidence: where it sits in the dialogue and how long it is, so that neither position, date
+    # nor length tells gold from these negatives
+    position = {t.turn_id: k for k, t in enumerate(turns)}
+    length = {t.turn_id: len(t.text.split()) for t in turns}
+    gold = [g for g in query.evidence if g in position] or [turns[-1].turn_id]
+
+    def distance(turn_id: str) -> float:  # near a gold turn's length, and at or after it (the other negatives
+        g = rng.choice(gold)  # lean early: a superseded fact comes before the fact that replaced it)
+        target = position[g] + rng.randint(0, 80)
+        return abs(position[turn_id] - target) / 25 + abs(length[turn_id] - length[g]) / 6 + rng.random()
+
+    others.sort(key=distance)
+    stating.sort(key=distance)
+    return [(i, "other_query") for i in others] + [(i, "same_topic") for i in stating]
+
+
+def _length_matched(ranking: list[str], query: Query, by_id: dict[str, Memory], limit: int) -> list[str]:
+    """A retriever's hits with its top `4 * limit` reordered towards the evidence's length: BM25 favours short
+    turns, and a pool whose negatives are shorter than its gold teaches a student to prefer long turns."""
+    if not query.evidence or limit == 0:
+        return ranking
+    words = [len(by_id[i].text.split()) for i in query.evidence]
+    target = sum(words) / len(words)
+    window = ranking[: 4 * limit]
+    score = {i: abs(len(by_id[i].text.split()) - target) / 6 + 2 * rank / len(window) for rank, i in enumerate(window)}
+    return sorted(window, key=lambda i: score[i]) + ranking[len(window) :]
 
 
 def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Example]:
@@ -48,6 +91,11 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
         room = settings.max_candidates - len(query.evidence)
         made = constructed(query, plan, turns, max(0, min(settings.constructed, room)), ignore=dialogue.speakers)
         taken = answering | {turn_id for turn_id, _ in made}
+        if settings.dialogue:
+            rng = random.Random(derive_seed(config.seed, dialogue.dialogue_id, query.query_id, "dialogue"))
+            extra = _dialogue_negatives(generated, query, turns, taken, answers, rng)
+            made += extra[: max(0, min(settings.dialogue, room - len(made)))]
+            taken |= {turn_id for turn_id, _ in made}
         made_per_query.append(made)
         pools.append([by_id[t.turn_id] for t in turns if t.turn_id not in taken])
         limits.append(max(0, min(settings.retrieved, room - len(made))))
@@ -64,7 +112,10 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
     for k, query in enumerate(generated.queries):
         found: list[tuple[str, str]] = []
         if k in position:
-            found = interleave({name: lists[position[k]] for name, lists in ranked.items()}, limits[k])
+            lists = {
+                name: _length_matched(ranks[position[k]], query, by_id, limits[k]) for name, ranks in ranked.items()
+            }
+            found = interleave(lists, limits[k])
         candidates = [Candidate(memory=by_id[i], gold=1, origin="evidence") for i in query.evidence]
         candidates += [Candidate(memory=by_id[i], gold=0, origin=f"constructed:{r}") for i, r in made_per_query[k]]
         candidates += [Candidate(memory=by_id[i], gold=0, origin=f"retrieved:{name}") for i, name in found]

@@ -34,6 +34,22 @@ BY_SKILL: dict[str, tuple[str, ...]] = {
         "Facts change over time: find the memory with the most recent information the question asks for",
         "Find the memory that gives the current answer, not one that has since been superseded",
     ),
+    "single_hop": (
+        "Find the memory in which the person said what the question asks",
+        "Retrieve the remembered message that states the detail the question is about",
+    ),
+    "feeling": (
+        "Find the memory where the person says how they felt about it",
+        "The question is about a feeling or opinion: find the message that expresses it",
+    ),
+    "aggregation": (
+        "The answer is a list gathered over many conversations: find every memory that adds an item to it",
+        "Find each memory that mentions one of the things the question asks to list",
+    ),
+    "speaker_swap": (
+        "The question may attribute something to the wrong person: find the memory where it was actually said",
+        "Check who really said it: retrieve the memory that settles the question, whoever the speaker is",
+    ),
     "unanswerable": (
         "Judge whether the memory actually answers the question; similar wording is not enough",
         "Find the memory that answers the question, if the conversations contain one at all",

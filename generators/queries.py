@@ -28,6 +28,38 @@ def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:
     ]
 
 
+# how people open or close a question to an assistant; the question itself stays whole
+FRONTINGS = (
+    "Remind me, {q}", "Quick question: {q}", "Do you remember this: {q}", "I forgot, {q}", "Can you check: {q}",
+    "Thinking back, {q}", "Hey, {q}", "Sorry if I asked before, {q}", "One thing I can't recall: {q}",
+    "From our chats, {q}", "Help me out here: {q}", "I was wondering, {q}", "Real quick, {q}",
+    "Going back a bit, {q}", "Okay, so {q}", "Before I forget: {q}", "Random one, {q}",
+)  # fmt: skip
+TAILS = (
+    "{q} I can't remember.", "{q} I think it came up a while ago.", "{q} Just checking.",
+    "{q} It's on the tip of my tongue.", "{q} I want to get it right.", "{q} It came up in one of our chats.",
+)  # fmt: skip
+
+
+_QUESTION_WORDS = frozenset(
+    ("what", "where", "when", "which", "who", "whom", "whose", "why", "how", "is", "are", "was", "were", "does",
+     "did", "do", "has", "have", "had", "can", "could", "in", "on", "at", "for", "before", "after", "during", "since",
+     "from", "with", "describe")
+)  # fmt: skip
+
+
+def vary_question(text: str, rng: random.Random) -> str:
+    """The question as users type it: a third of the time with a fronting or a closing remark around it."""
+    roll = rng.random()
+    if roll < 0.2:
+        first = text.split(" ", 1)[0]
+        q = text[:1].lower() + text[1:] if first.lower() in _QUESTION_WORDS else text
+        return rng.choice(FRONTINGS).format(q=q)
+    if roll < 0.32:
+        return rng.choice(TAILS).format(q=text)
+    return text
+
+
 def plan_of(draft: QueryDraft) -> dict[str, Any]:
     return {
         "skill": draft.skill,
@@ -57,7 +89,7 @@ def write_queries(
                     dialogue_id=dialogue.dialogue_id,
                     skill=skill,
                     instruction=pick_instruction(skill, rng),
-                    text=draft.text,
+                    text=vary_question(draft.text, rng),
                     context=draft.context,
                     query_time=draft.query_time,
                     answer=draft.answer,

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from faker import Faker
 
-from generators import names
+from generators import life, names
 
 Predicate = Literal["lives_in", "works_at", "owns", "dating", "plans_trip", "based_in"]
 
@@ -102,6 +102,7 @@ class Event:
     subject: str
     date: date
     args: dict[str, str] = field(default_factory=dict)  # role -> entity id, e.g. {"place": "place-2"}
+    details: dict[str, str] = field(default_factory=dict)  # an episode's words (see `generators.life`)
 
 
 @dataclass(frozen=True)
@@ -209,12 +210,15 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def build_world(seed: int, locale: str = "en_US", sessions: int = 4, storylines: int = 3, people: int = 4) -> World:
+def build_world(
+    seed: int, locale: str = "en_US", sessions: int = 4, storylines: int = 3, people: int = 4, episodes: int = 0
+) -> World:
     """A world whose timeline fits `sessions` conversations a few weeks apart.
 
     `storylines` counts the moves and job changes: one speaker moves, the other changes employer, and
     `storylines - 2` mentioned people change employer or move. `people` mentioned people (rounded up to even: they
     come in same-gender pairs, so every pronoun has a competing referent), plus the new partner of a speaker.
+    `episodes` everyday episodes per speaker (hobbies, outings, purchases, family news, ...: `generators.life`).
     """
     if storylines < 2 or people < 2 or storylines - 2 > people:
         raise ValueError(
@@ -267,7 +271,7 @@ def build_world(seed: int, locale: str = "en_US", sessions: int = 4, storylines:
     # places and organisations
     extra_people = rng.sample(mentioned, storylines - 2)
     movers = extra_people[1::2]  # the other extra people change employer
-    city_names = names.cities(rng, fake, 4 + len(mentioned) + len(movers) + storylines + 3)
+    city_names = names.cities(rng, fake, 4 + len(mentioned) + len(movers) + storylines + 3 + (4 if episodes else 0))
     pool = [Place(ids("place"), n) for n in city_names]
     old_home, changer_home, trip_place = pool[:3]
     new_home = Place(pool[3].id, pool[3].name, ("the new place", "my new city"))
@@ -277,6 +281,7 @@ def build_world(seed: int, locale: str = "en_US", sessions: int = 4, storylines:
     homes = {pid: rest.pop(0).id for pid in mentioned}
     new_homes = {pid: rest.pop(0).id for pid in movers}
     offices = [rest.pop(0).id for _ in range(storylines)]
+    trip_cities = [rest.pop() for _ in range(4 if episodes else 0)]  # weekend trips: nobody lives there
     spare = tuple(p.id for p in rest)
 
     taken_orgs: set[str] = set()
@@ -406,6 +411,29 @@ def build_world(seed: int, locale: str = "en_US", sessions: int = 4, storylines:
     line(adopter, "owns", None, pet_fact, None, event("adopted", adopter, adopted_on, {"thing": pet.id}))
     for _ in range(2):
         new_org()  # organisations nobody works at, for distractor talk
+    if episodes:
+        life_rng = random.Random(rng.random())
+        by_id = {r["id"]: r for r in person_rows}
+        relatives = {
+            s: [
+                (p, by_id[p]["relation"], names.PRONOUNS[by_id[p]["gender"]][2])
+                for p in mentioned
+                if by_id[p]["of"] == s
+            ]
+            for s in speaker_ids
+        }
+        for kind, subject, day, args, details in life.plan_life(
+            life_rng,
+            start,
+            end,
+            speaker_ids,
+            relatives,
+            [(p.id, p.name) for p in trip_cities],
+            episodes,
+            fake.name,
+        ):
+            made = event(kind, subject, day, args)
+            events[-1] = Event(made.id, made.kind, made.subject, made.date, made.args, details)
 
     people_out = tuple(
         Person(

@@ -138,6 +138,16 @@ def render_card(
             f"their word {decontamination['n']}-grams occur in an evaluation set: {files}.",
             "",
         ]
+    if config.generate.filler == "chitchat":
+        lines += [
+            "## Sources and licences",
+            "",
+            "The small talk between the scenario's turns is real human conversation: exchanges from the Chit-Chat",
+            "Challenge dataset (BYU PCC lab; PyPI `chitchat-dataset`, MIT licence), filtered so that no filler turn",
+            "names a person, place or date or uses a word of the scenario's topics (`generators.realize.smalltalk`).",
+            "Everything else is generated from the seeded scenario world.",
+            "",
+        ]
     earned = (report or {}).get("per_teacher", {})
     lines += ["## Teachers", "", "| name | kind | model | config weight | earned weight |", "|---|---|---|---|---|"]
     for t in config.judge.teachers:

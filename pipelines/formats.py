@@ -50,6 +50,10 @@ LOCOMO_CATEGORIES: dict[str, int] = {
     "coreference": 4,
     "knowledge_update": 4,
     "unanswerable": 5,
+    "single_hop": 4,
+    "feeling": 3,
+    "aggregation": 1,
+    "speaker_swap": 5,
 }
 """Skill -> LoCoMo category (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop, 5 adversarial): the nearest one."""
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

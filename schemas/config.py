@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from schemas.query import SKILLS, Skill
 
+EPISODE_SKILLS = frozenset({"single_hop", "feeling", "aggregation", "speaker_swap"})
+
 
 class ConfigError(ValueError):
     """A config that cannot be used; the message is one line naming the file and field."""
@@ -34,13 +36,24 @@ class _Section(BaseModel):
 
 class GenerateConfig(_Section):
     dialogues: int = Field(default=60, ge=1, le=10**9)
-    sessions: int = Field(default=4, ge=2, le=20, description="sessions per dialogue")
+    sessions: int = Field(default=12, ge=2, le=60, description="sessions per dialogue")
+    episodes: int = Field(default=14, ge=0, le=200, description="everyday episodes per speaker (generators.life)")
+    filler: Literal["scripted", "chitchat"] = Field(
+        default="chitchat", description="small talk: real exchanges (chitchat-dataset), or short scripted lines"
+    )
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
     queries_per_skill: int = Field(default=2, ge=1, le=100, description="per dialogue")
     realizer: Literal["template", "llm"] = "template"
     realizer_provider: str | None = Field(default=None, description="name of a [providers.NAME] entry, for llm")
     realizer_attempts: int = Field(default=3, ge=1, le=20, description="tries per session before it is kept aside")
     locale: str = "en_US"
+
+    @model_validator(mode="after")
+    def _episodes_for_skills(self) -> GenerateConfig:
+        needing = [s for s in self.skills if s in EPISODE_SKILLS]
+        if needing and self.episodes == 0:
+            raise ValueError(f"skills {needing} ask about everyday episodes: set generate.episodes > 0")
+        return self
 
 
 class ProviderConfig(_Section):
@@ -79,10 +92,13 @@ class ProviderConfig(_Section):
 class CandidatesConfig(_Section):
     constructed: int = Field(default=3, ge=0, description="constructed hard negatives per query, at most")
     retrieved: int = Field(default=3, ge=0, description="retrieved negatives per query, at most, over all retrievers")
+    dialogue: int = Field(
+        default=3, ge=0, description="negatives from the whole dialogue per query: other queries' evidence first"
+    )
     retrievers: list[Literal["bm25", "embedding"]] = Field(
         default_factory=lambda: ["bm25", "embedding"], description="who retrieves negatives from the same dialogue"
     )
-    max_candidates: int = Field(default=8, ge=2)
+    max_candidates: int = Field(default=12, ge=2)
     dedup_threshold: float = Field(
         default=0.9, gt=0, le=1, description="drop a query this similar (word 1+2-gram Jaccard) to an earlier one"
     )

@@ -9,7 +9,18 @@ from pydantic import Field, model_validator
 
 from schemas.base import Record
 
-Skill = Literal["temporal", "causal", "coreference", "multi_hop", "knowledge_update", "unanswerable"]
+Skill = Literal[
+    "temporal",
+    "causal",
+    "coreference",
+    "multi_hop",
+    "knowledge_update",
+    "unanswerable",
+    "single_hop",
+    "feeling",
+    "aggregation",
+    "speaker_swap",
+]
 SKILLS: tuple[str, ...] = get_args(Skill)
 
 

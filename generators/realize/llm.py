@@ -5,7 +5,8 @@ phrases); the model rewrites each session's wording through `providers/` with st
 turn to the fact and event ids it states. A rewrite is rejected, with the reasons fed back, when it:
 - drops a fact or event the session states, or claims one it was not given;
 - states one without its anchors: the places, organisations, things and dates the scripted turns gave it
-  (leaving "Porto" out of the move to Porto, or writing "last month" for "two weeks ago", changes the truth);
+  (leaving "Porto" out of the move to Porto, or writing "last month" for "two weeks ago", changes the truth), and
+  for an everyday episode its topic words and titles ("pottery", "The Salt River") or its feeling ("proud");
 - uses a speaker other than the two.
 After `attempts` tries the dialogue is kept aside as a `RealizationError`, never silently dropped.
 """
@@ -18,6 +19,7 @@ import re
 
 from pydantic import BaseModel, Field
 
+from generators import life
 from generators.realize.timephrase import find
 from generators.world import World
 from providers.base import OutputError, Provider
@@ -56,12 +58,17 @@ def anchors(world: World, session: Session) -> dict[str, set[str]]:
     """Per fact/event id: the place, organisation and thing names and the time phrases of the scripted turns that
     state it, lower-cased. (People may be named or described: "Kathryn" or "my sister" are both faithful.)"""
     names = {e.name.lower() for group in (world.places, world.orgs, world.things) for e in group}
+    episodes = {e.id for e in world.events if e.kind in life.CATEGORY}
     out: dict[str, set[str]] = {}
     for turn in session.turns:
         text = turn.text.lower()
         found = {n for n in names if _mentions(text, n)} | set(find(turn.text))
         for item in turn.expresses:
             out.setdefault(item, set()).update(found)
+            base, _, part = item.partition("#")
+            event = world.get(base) if base in episodes else None
+            if event is not None:  # an everyday episode: what was done, or the feeling, must survive the rewrite
+                out[item].update(w for w in life.anchors(event.kind, event.details, part) if _mentions(text, w))
     return out
 
 

@@ -416,8 +416,32 @@ PONDER: dict[str, tuple[str, ...]] = {
 
 # The listener's lead-in question before the owner speaks.
 LEADS: dict[str, tuple[str, ...]] = {
-    "self": ("So what's new with you?", "How have you been?", "Any news on your end?", "How are things going?"),
-    "other": ("How is your {rel} doing?", "How's {name} doing these days?", "Any news from your {rel}?"),
+    "self": (
+        "So what's new with you?",
+        "How have you been?",
+        "Any news on your end?",
+        "How are things going?",
+        "What's been keeping you busy?",
+        "Anything fun happen lately?",
+        "Your turn, what's going on with you?",
+        "Enough about me, what about you?",
+        "What's the latest from your side?",
+        "Tell me how life is treating you.",
+        "I've been talking too much, how are you?",
+        "What did I miss since last time?",
+        "Got any news for me?",
+        "So, what have you been up to?",
+    ),
+    "other": (
+        "How is your {rel} doing?",
+        "How's {name} doing these days?",
+        "Any news from your {rel}?",
+        "Have you heard from {name} lately?",
+        "What's {name} up to these days?",
+        "How's your {rel} getting on?",
+        "Is {name} still doing okay?",
+        "Any updates on {name}?",
+    ),
 }
 
 GREETINGS: tuple[str, ...] = (

@@ -15,7 +15,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from generators.realize import phrases
+from generators import life
+from generators.realize import compose, phrases, smalltalk
 from generators.realize.timephrase import ago, ahead, day_greeting
 from generators.world import Event, Fact, Person, Storyline, World
 from schemas import Dialogue, Session, Turn
@@ -28,6 +29,7 @@ class _Line:
     expresses: tuple[str, ...] = ()
     when: date | None = None  # fills {when}/{When}
     month: date | None = None  # fills {ahead}/{Ahead}
+    pad: str | None = "auto"  # a short line gets elaboration from this bank (compose.elaborate); "auto": its role
 
 
 @dataclass
@@ -113,10 +115,19 @@ class _Writer:
             if block.lead and not block.symmetric and (prev == owner or (prev is None and self.rng.random() < 0.5)):
                 options = [self.fill(t, block, said, None) for t in phrases.LEADS["other" if block.about else "self"]]
                 fresh = [t for t in options if t not in {turn.text for turn in turns}]
-                say(other[owner], self.rng.choice(fresh or options))
+                lead = compose.vary(self.rng.choice(fresh or options), self.names[owner], self.rng, by_name=True)
+                say(other[owner], compose.elaborate(lead, "lead", self.rng))
             for line in block.lines:
                 speaker = owner if line.role == "owner" else other[owner]
-                say(speaker, self.fill(line.template, block, said, line), line.expresses)
+                text = self.fill(line.template, block, said, line)
+                if line.pad is not None:  # scripted or composed: vary it (real small talk stays as it was said)
+                    by_name = line.pad in ("greet", "greet_reply", "close", "close_reply") or (
+                        line.role == "other" and not line.expresses and self.rng.random() < 0.5
+                    )
+                    text = compose.vary(_cap(text), self.names[other[speaker]], self.rng, by_name)
+                if line.pad not in (None, "vary"):
+                    text = compose.elaborate(text, line.role if line.pad == "auto" else line.pad, self.rng)
+                say(speaker, text, line.expresses)
             prev = speaker
         return Session(index=index, date_time=said, turns=turns)
 
@@ -265,6 +276,25 @@ class _Planner:
         block.order = 1
         self.plan[session].append(block)
 
+    def episode(self, event: Event) -> None:
+        """An everyday episode, told by its subject in the first session on or after its day (a preference: any
+        session from then on), as a composed exchange (`compose.episode_turns`)."""
+        world, rng = self.world, self.rng
+        later = [i for i, d in enumerate(self.dates) if d.date() >= event.date]
+        if not later:
+            return  # after the last session: never told
+        session = rng.choice(later) if event.kind == "favourite" else later[0]
+        values: dict[str, str] = {}
+        if "person" in event.args:
+            person = world.person(event.args["person"])
+            values = {"name": person.name, "rel": person.relation or "friend"}
+        turns = compose.episode_turns(event.kind, event.id, event.details, values, rng)
+        lines = [
+            _Line(role, text, ids, when=event.date if "{when}" in text else None, pad="vary")
+            for role, text, ids in turns
+        ]
+        self.plan[session].append(_Block(event.subject, lines))
+
     def distractor(self, index: int, used: set[str]) -> None:
         world, rng = self.world, self.rng
         owner = rng.choice(world.speakers)
@@ -294,8 +324,20 @@ class _Planner:
         self.plan[index].append(_Block(owner, lines, about, values, lead=kind == "person", symmetric=kind != "person"))
 
 
-def realize(world: World, dialogue_id: str, sessions: int, rng: random.Random) -> Dialogue:
-    """Write the world as `sessions` dated sessions of alternating turns."""
+def world_names(world: World) -> frozenset[str]:
+    """The world's names, lower-cased: people (first and last), places, organisations, cars and pets."""
+    names = [p.name for p in world.people] + [p.surname for p in world.people]
+    names += [p.name for p in world.places] + [o.name for o in world.orgs] + [t.name for t in world.things]
+    return frozenset(n.lower() for n in names)
+
+
+def realize(
+    world: World, dialogue_id: str, sessions: int, rng: random.Random, filler: list[tuple[str, ...]] | None = None
+) -> Dialogue:
+    """Write the world as `sessions` dated sessions of alternating turns.
+
+    `filler`: exchanges of real small talk (`generators.realize.smalltalk`), one or two per session; without it
+    the short scripted small talk of `phrases.SMALL_TALK` fills in."""
     dates = session_dates(world, sessions, rng)
     planner = _Planner(world, dates, rng)
     for line in world.storylines:
@@ -304,12 +346,25 @@ def realize(world: World, dialogue_id: str, sessions: int, rng: random.Random) -
     for fact in world.facts:
         if fact.id not in in_storylines:
             planner.static_fact(fact)
+    for event in world.events:
+        if event.kind in life.CATEGORY:
+            planner.episode(event)
     small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
+    named = world_names(world)
+    exchanges = [x for x in filler or () if not any(smalltalk.violations(text, named) for text in x)]
     used: set[str] = set()
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
             planner.distractor(index, used)
-        for _ in range(rng.randint(1, 2)):
+        for _ in range(rng.randint(2, 4) if filler is not None else rng.randint(1, 2)):
+            if filler is not None:
+                if exchanges:
+                    lines = [
+                        _Line("owner" if k % 2 == 0 else "other", text.replace("{", "(").replace("}", ")"), pad=None)
+                        for k, text in enumerate(exchanges.pop(0))
+                    ]
+                    planner.plan[index].append(_Block(rng.choice(world.speakers), lines, lead=False, symmetric=True))
+                continue
             said, reply = small_talk.pop() if small_talk else rng.choice(phrases.SMALL_TALK)
             planner.plan[index].append(
                 _Block(
@@ -329,13 +384,19 @@ def realize(world: World, dialogue_id: str, sessions: int, rng: random.Random) -
         other = world.speakers[1] if first == world.speakers[0] else world.speakers[0]
         opening = _Block(
             first,
-            [_Line("owner", rng.choice(phrases.GREETINGS)), _Line("other", rng.choice(phrases.GREETING_REPLIES))],
+            [
+                _Line("owner", rng.choice(phrases.GREETINGS), pad="greet"),
+                _Line("other", rng.choice(phrases.GREETING_REPLIES), pad="greet_reply"),
+            ],
             values={"other": writer.names[other], "name": writer.names[first], "daytime": day_greeting(said)},
             lead=False,
         )
         closing = _Block(
             first,
-            [_Line("owner", rng.choice(phrases.CLOSINGS)), _Line("other", rng.choice(phrases.CLOSING_REPLIES))],
+            [
+                _Line("owner", rng.choice(phrases.CLOSINGS), pad="close"),
+                _Line("other", rng.choice(phrases.CLOSING_REPLIES), pad="close_reply"),
+            ],
             lead=False,
             symmetric=True,
         )

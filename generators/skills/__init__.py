@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generators.skills import causal, coreference, knowledge_update, multi_hop, temporal, unanswerable
+from generators.skills import causal, coreference, episodes, knowledge_update, multi_hop, temporal, unanswerable
 from generators.skills.base import QueryDraft, Writer
 
 WRITERS: dict[str, Writer] = {
@@ -12,6 +12,10 @@ WRITERS: dict[str, Writer] = {
     "multi_hop": multi_hop.write,
     "knowledge_update": knowledge_update.write,
     "unanswerable": unanswerable.write,
+    "single_hop": episodes.write_single_hop,
+    "feeling": episodes.write_feeling,
+    "aggregation": episodes.write_aggregation,
+    "speaker_swap": episodes.write_speaker_swap,
 }
 
 

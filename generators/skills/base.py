@@ -55,6 +55,11 @@ def turns_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[tuple[datet
     return [(s.date_time, t) for s in dialogue.sessions for t in s.turns if wanted & set(t.expresses)]
 
 
+# most questions come after the whole conversation, as in real long-term memory benchmarks: the evidence then
+# sits anywhere in it, and a question is never asked right after the one turn that answers it
+AT_END = 0.8
+
+
 def ask_time(dialogue: Dialogue, ids: Iterable[str], rng: random.Random, at_end: bool = False) -> datetime:
     """A moment to ask a question about `ids`: after every session that expresses one of them.
 
@@ -67,7 +72,7 @@ def ask_time(dialogue: Dialogue, ids: Iterable[str], rng: random.Random, at_end:
     if not found:
         raise ValueError(f"dialogue {dialogue.dialogue_id!r}: no turn expresses any of {sorted(set(ids))}")
     last = len(sessions) - 1
-    k = last if at_end else rng.randint(max(found), last)
+    k = last if at_end or rng.random() < AT_END else rng.randint(max(found), last)
     said = sessions[k].date_time
     days = rng.randint(1, 10) if k == last else rng.randint(1, max(1, (sessions[k + 1].date_time - said).days - 1))
     asked = datetime.combine(said.date() + timedelta(days=days), time(rng.randint(8, 21), rng.choice((0, 15, 30, 45))))

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from generators.realize import timephrase
 from generators.realize.timephrase import month_phrase
+from generators.skills import episodes
 from generators.skills.base import (
     QueryDraft,
     ask_time,
@@ -210,6 +211,7 @@ def write(world: World, dialogue: Dialogue, n: int, rng: random.Random) -> list[
         "before": [("before", s, None) for s in changes],
         "when": [("when", e, None) for e in world.events if e.kind in WHEN],
         "duration": [("duration", s, None) for s in changes if _states_year(dialogue, world.get(s.old_fact))],
+        "in_month": [("in_month", item, None) for item in episodes.in_month_items(world, dialogue)],
     }
     drafts = []
     for form, item, before in interleave(groups, n, rng, "temporal"):
@@ -219,6 +221,8 @@ def write(world: World, dialogue: Dialogue, n: int, rng: random.Random) -> list[
             drafts.append(_before_change(world, dialogue, item, rng))
         elif form == "when":
             drafts.append(_when(world, dialogue, item, rng))
+        elif form == "in_month":
+            drafts.append(episodes.in_month(world, dialogue, item, rng))
         else:
             drafts.append(_duration(world, dialogue, item, rng))
     return drafts

@@ -43,9 +43,10 @@ NEAR_MISS = frozenset(
         "wrong_referent",
         "other_person",
         "other_company",
+        "same_event",
     }
 )
-FAR = frozenset({"lexical"})
+FAR = frozenset({"lexical", "other_query", "same_topic"})
 
 
 def grade(example: Example, candidate: Candidate) -> float:

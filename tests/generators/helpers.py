@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generators.life import CATEGORY
 from schemas import BuildConfig, GeneratedDialogue
 
 
@@ -50,6 +51,33 @@ def answering_ids(generated: GeneratedDialogue, query_id: str) -> set[str]:
         return {s["change"] for s in world["storylines"] if s["old_fact"] == about["fact"] and not s["new_fact"]}
     if ask == "none":
         return set()
+    told = {i for session in generated.dialogue.sessions for turn in session.turns for i in turn.expresses}
+    if ask == "main":
+        return {about["event"]}
+    if ask in ("more", "feeling"):
+        return {about["event"], f"{about['event']}#{ask}"}
+    if ask == "swap":
+        return {about["event"]} | ({f"{about['event']}#feeling"} & told)
+    if ask == "in_month":
+        return {
+            e["id"]
+            for e in events.values()
+            if e["subject"] == about["subject"]
+            and e["kind"] in CATEGORY
+            and e["kind"] != "favourite"
+            and e["date"][:7] == about["month"][:7]
+            and e["id"] in told
+        }
+    if ask == "list":
+        subjects = set(world["speakers"]) if about["subject"] == "both" else {about["subject"]}
+        return {
+            e["id"]
+            for e in events.values()
+            if e["subject"] in subjects
+            and CATEGORY.get(e["kind"]) == about["category"]
+            and e["kind"] != "practised"
+            and e["id"] in told
+        }
     raise AssertionError(f"unknown ask {ask!r} in the plan of {query_id}")
 
 

@@ -69,6 +69,8 @@ def test_constructed_reasons_are_varied_and_match_the_scenario(dialogues, exampl
             for c in e.candidates:
                 if c.origin.startswith("constructed:"):
                     reason = c.origin.split(":", 1)[1]
+                    if reason in ("other_query", "same_topic"):
+                        continue  # whole-dialogue negatives: test_whole_dialogue_negatives
                     reasons[reason] += 1
                     if reason == "lexical":
                         assert not said[c.memory.memory_id]
@@ -76,6 +78,23 @@ def test_constructed_reasons_are_varied_and_match_the_scenario(dialogues, exampl
                         assert by_reason[reason] & said[c.memory.memory_id]
     assert len(reasons) >= 5, reasons
     assert {"superseded", "other_time", "wrong_referent", "effect_for_cause", "lexical"} <= set(reasons)
+
+
+def test_whole_dialogue_negatives_are_other_queries_evidence(dialogues, examples, config):
+    counted = 0
+    for g in dialogues:
+        said = expresses(g)
+        for e in examples[g.dialogue.dialogue_id]:
+            needed = answering_ids(g, e.query.query_id)
+            others = {t for q in g.queries if q.query_id != e.query.query_id for t in q.evidence}
+            assert len(e.candidates) <= max(config.candidates.max_candidates, len(e.query.evidence))
+            for c in e.candidates:
+                if c.origin == "constructed:other_query":
+                    counted += 1
+                    assert c.memory.memory_id in others and not needed & said[c.memory.memory_id]
+                elif c.origin == "constructed:same_topic":
+                    assert said[c.memory.memory_id] and not needed & said[c.memory.memory_id]
+    assert counted >= len(dialogues) * 3
 
 
 def test_superseded_fact_is_a_constructed_negative_of_temporal_queries(dialogues, examples):
@@ -127,7 +146,7 @@ def test_gold_is_not_always_first(examples):
 @pytest.mark.parametrize(("constructed", "retrieved", "max_candidates"), [(3, 3, 4), (0, 2, 8), (2, 0, 8), (5, 5, 20)])
 def test_candidates_respect_config(dialogues, constructed, retrieved, max_candidates):
     config = make_config(
-        constructed=constructed, retrieved=retrieved, max_candidates=max_candidates, retrievers=["bm25"]
+        constructed=constructed, retrieved=retrieved, max_candidates=max_candidates, retrievers=["bm25"], dialogue=0
     )
     for g in dialogues[:4]:
         for e in generators.build_candidates(g, config):
@@ -141,8 +160,8 @@ def test_candidates_respect_config(dialogues, constructed, retrieved, max_candid
 
 def test_candidate_order_depends_on_the_seed(dialogues):
     g = dialogues[0]
-    a = generators.build_candidates(g, make_config(retrievers=["bm25"]))
-    b = generators.build_candidates(g, make_config(seed=99, retrievers=["bm25"]))
+    a = generators.build_candidates(g, make_config(retrievers=["bm25"], dialogue=0))
+    b = generators.build_candidates(g, make_config(seed=99, retrievers=["bm25"], dialogue=0))
     orders = [[c.memory.memory_id for c in e.candidates] for e in a]
     assert orders != [[c.memory.memory_id for c in e.candidates] for e in b]
     assert [sorted(o) for o in orders] == [sorted(c.memory.memory_id for c in e.candidates) for e in b]
@@ -168,7 +187,7 @@ def test_only_the_configured_retrievers_retrieve(dialogues, retrievers):
 def test_retrieval_takes_every_memory_before_the_query_except_the_answering_ones(dialogues):
     """With room for all, the embedding retriever (which ranks every memory) offers the whole past but the
     evidence; BM25 hits come first and no memory appears twice."""
-    config = make_config(constructed=0, retrieved=1000, max_candidates=1000)
+    config = make_config(constructed=0, retrieved=1000, max_candidates=1000, dialogue=0)
     g = dialogues[0]
     said = {t.turn_id: (s.date_time, set(t.expresses)) for s in g.dialogue.sessions for t in s.turns}
     for e in generators.build_candidates(g, config):

@@ -1,0 +1,299 @@
+"""Composed turns: an episode told the way people write to a friend, and elaboration for the short scripted lines.
+
+An episode becomes an exchange of three or four turns. The teller's first turn carries the news as one clause
+among an opener, a detail and (half the time) how it felt and a question back; the listener reacts to what was
+said and asks a question that fits the episode; the teller answers that question (the feeling when it was asked,
+otherwise the follow-up detail), and sometimes the listener closes it. Each part is drawn from its own bank, so
+the surface forms multiply instead of repeating; the clause that states the episode comes in a plain and an
+indirect form.
+
+What each turn states is returned with it, as ids: `<event id>` for the turn that tells the episode,
+`<event id>#feeling` for the turn that says how it felt, `<event id>#more` for the one with the follow-up detail.
+Only those turns mention the episode; everything else the banks add is about nothing in the world.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+OPENERS = (
+    "Guess what,", "Okay, small update:", "So,", "Oh, I meant to tell you:", "You'll like this one:", "Funny thing,",
+    "Honestly,", "Quick news from my side:", "Not sure I told you, but", "Right, so", "Well,", "Oh!", "Anyway,",
+    "Before I forget,", "Something nice happened:", "So here's my news:",
+)  # fmt: skip
+QUESTION_BACKS = (
+    "How has your week been?", "What have you been up to lately?", "Have you ever tried anything like that?",
+    "Anything new with you?", "How are things on your end?", "Do you have plans for the next few days?",
+    "What about you, anything exciting?", "Tell me something good from your side.", "How are you holding up?",
+    "Are you keeping busy?",
+)  # fmt: skip
+FEELING_FORMS = (
+    "I'm honestly {feeling}, because {why}.", "I felt {feeling}, if I'm honest, since {why}.",
+    "It left me {feeling}; {why}.", "Part of me is still {feeling} about it, because {why}.",
+    "I came away {feeling}, mostly because {why}.", "Weirdly I was {feeling} the whole time, {why}.",
+    "If I'm being real, {feeling}. {why}.", "Mostly {feeling}, you know? {why}.", "I'd go with {feeling}, since {why}.",
+    "Strangely {feeling}. I think {why}.", "Kind of {feeling}, to be honest, because {why}.",
+)  # fmt: skip
+FEELING_ABOUT = (
+    "Honestly, the {np} left me {feeling}, because {why}.", "The whole {np} thing made me feel {feeling}; {why}.",
+    "With the {np} I was {feeling}, mostly since {why}.", "I'd say {feeling}. The {np} was a lot, and {why}.",
+    "About the {np}? {feeling}, to be honest, because {why}.", "Looking back on the {np}, I'm {feeling}: {why}.",
+)  # fmt: skip
+REACTIONS = (
+    "Oh wow, that's great!", "No way, that's so cool.", "Ha, I love that.", "That sounds amazing.",
+    "Oh, that's really something.", "Wait, really? That's brilliant.", "Aw, that's lovely to hear.",
+    "That's huge, well done.", "Oh nice, I'm a little jealous.", "That's so you, honestly.", "Oh, how fun!",
+    "Okay, that made me smile.", "Look at you go!", "I'm genuinely impressed.", "Honestly, good for you.",
+    "This is the best thing I've heard all week.", "Stop, that's adorable.", "Okay, I love this for you.",
+    "See, this is why I like talking to you.", "Well, that's a fun surprise.", "You never stop, do you?",
+    "Ooh, tell me more.", "That's wild, in a good way.", "I did not see that one coming.", "Well done you!",
+)  # fmt: skip
+FEELING_ASKS = (
+    "How did it feel, though?", "And how did you feel about it?", "How was it for you, honestly?",
+    "Were you nervous, or just excited?", "How are you feeling about it now?",
+)  # fmt: skip
+MORE_ASKS = {
+    "took_up": ("Where do you go for it?", "Where are the sessions?", "Is it far from you?"),
+    "practised": ("How long did that take you?", "Where do you practise these days?", "Do you still go weekly?"),
+    "activity": ("How did it go?", "What was the best part?", "Would you do it again?"),
+    "attended": ("What was the highlight?", "Who did you go with?", "Was it busy?"),
+    "read": ("What did you think of it?", "Would you recommend it?", "How did it end, no spoilers?"),
+    "cooked": ("Who did you make it for?", "How did it turn out?", "Who got to eat it?"),
+    "bought": ("Is it any good?", "Are you happy with it?", "How is it so far?"),
+    "weekend_trip": ("What did you get up to there?", "What was the best bit?", "What did you do all weekend?"),
+    "photo": ("When did you take it?", "How did you catch that?", "What time of day was that?"),
+    "family_news": ("How is everyone taking it?", "How's the family?", "Are you all celebrating?"),
+    "health": ("How are you doing now?", "Are you okay?", "How is it going?"),
+    "project": ("How did it go in the end?", "Did it go well?", "How did people react?"),
+    "volunteered": ("How was it?", "Was it a lot of work?", "What was it like?"),
+    "learning": ("How's the teacher?", "Is it fun so far?", "How are the lessons?"),
+    "celebrated": ("How did it go?", "Was it a good night?", "Who came?"),
+}
+MIDDLES = (
+    "I did not expect that from you at all.", "You always find the most interesting things to do.",
+    "I'm so glad you're doing things for yourself.", "That's the kind of update I like.",
+    "I wish I had that kind of energy.", "Somehow that sounds exactly like you.",
+    "Okay, I need to hear more.", "I had a feeling you'd get round to it.", "I've always been curious about that.",
+    "That must have taken some courage.", "You're making my week look very boring.",
+)  # fmt: skip
+CLOSERS = (
+    "Love that for you.", "I'm really happy for you.", "Keep me posted!", "You have to show me sometime.",
+    "That's the best kind of news.", "Okay, now I want to try it too.", "Good for you, seriously.",
+)  # fmt: skip
+MORE_TAILS = (
+    "I'd do it again in a heartbeat.", "It's become a bit of a story I tell everyone.", "I keep thinking about it.",
+    "Not what I expected, but I'm not complaining.", "That part was my favourite, honestly.",
+    "I'll show you next time you're around.", "It was one of those small good moments.",
+    "Anyway, it made my week.", "I'm still smiling about that.", "That's the bit I'll remember.",
+)  # fmt: skip
+ANSWER_LEADS = (
+    "Honestly, ", "Well, ", "Oh, ", "", "", "Ha, ", "So far so good: ", "Good question. ", "Mostly this: ",
+    "The short version? ", "Let me think. ", "Funny you ask, ", "Put it this way, ", "Oh man, ", "Okay so ",
+)  # fmt: skip
+CLOSER_TAILS = (
+    "We should do something like that together soon.", "I need more of that energy in my life.",
+    "You deserve a good stretch after the last few months.", "I'm stealing that idea, by the way.",
+    "Tell me the rest next time, I want details.", "It sounds like exactly what you needed.",
+    "I'll want to hear how it goes from here.", "Honestly, you inspire me a little.",
+    "Now I'm thinking about what I'd even pick.", "I'm saving that story for later.",
+)  # fmt: skip
+# the plain clause stating an episode (the teller speaking), per kind; {when} is the time phrase
+PLAIN = {
+    "took_up": ("{when} I finally started {course} {where}", "I signed up for {course} {where} {when}"),
+    "practised": ("you know the {what} thing? {when} I {milestone}", "{when} I {milestone}, all thanks to {what}"),
+    "activity": ("{when} I {what}", "I {what} {when} with some friends"),
+    "attended": ("{when} I went to {what} with {with}", "I went to {what} {when}, with {with}"),
+    "read": ("{when} I finished {what} by {author}, {about}", "I read {what} by {author} {when}, {about}"),
+    "cooked": ("{when} I cooked {what}", "I made {what} {when}"),
+    "bought": ("{when} I finally bought {what}", "I treated myself to {what} {when}"),
+    "weekend_trip": ("{when} I spent {what}", "I went away for {what} {when}"),
+    "photo": ("look at this one I took {when}: {what}", "here's a photo from {when}: {what}"),
+    "family_news": ("my {rel} {name} {what} {when}", "{when} my {rel} {name} {what}"),
+    "health": ("{when} I {what}", "I {what} {when}"),
+    "project": ("{when} we {what}", "at work we {what} {when}"),
+    "volunteered": ("{when} I {what}", "I {what} {when}"),
+    "learning": ("{when} I started {np} to learn {what}", "I signed up for {np} {when}, I want to learn {what}"),
+    "celebrated": ("{when} we celebrated {what}", "we celebrated {what} {when}"),
+    "favourite": ("my favourite {np} has to be {what}", "if I had to pick a favourite {np}, it's {what}"),
+}
+# the indirect clause: the same episode, said the way people hint at it (every fact word still there)
+INDIRECT = {
+    "took_up": ("my evenings belong to {what} now: {when} I joined {course} {where}",),
+    "practised": ("all those hours of {what} paid off, {when} I {milestone}",),
+    "activity": ("my legs still hurt, {when} I {what}",),
+    "attended": ("my ears are still ringing from {what}, I went {when} with {with}",),
+    "read": ("I couldn't put down {what} by {author}, finished it {when}, {about}",),
+    "cooked": ("my kitchen is a disaster because {when} I cooked {what}",),
+    "bought": ("my bank account is crying, {when} I bought {what}",),
+    "weekend_trip": ("I'm still tired from {what}, that was {when}",),
+    "health": ("sorry if I'm slow to reply, {when} I {what}",),
+    "project": ("I can breathe again, {when} we {what}",),
+    "volunteered": ("I did something good for once, {when} I {what}",),
+    "celebrated": ("I'm still recovering, {when} we celebrated {what}",),
+    "family_news": ("the family group chat exploded {when}, my {rel} {name} {what}",),
+    "favourite": ("nothing beats {what}, it's my favourite {np} by far",),
+}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(text: str) -> str:
+    text = _cap(text.strip())
+    return text if text[-1:] in ".!?" else text + "."
+
+
+def episode_turns(
+    kind: str, event_id: str, details: dict[str, str], values: dict[str, str], rng: random.Random
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(role, text template, ids stated) for an episode's exchange; role is "owner" (the teller) or "other".
+
+    The texts keep `{when}` for the writer to fill with a time phrase resolved against the session date; `values`
+    adds names the banks use (`name`, `rel` for family news)."""
+    fields = {**details, **values}
+    fields.setdefault("with", "a friend")
+    forms = INDIRECT.get(kind, ()) if rng.random() < 0.4 else ()
+    core = rng.choice(forms or PLAIN[kind]).format(**{**fields, "when": "{when}"})
+    opener = rng.choice(OPENERS) + " " if rng.random() < 0.6 else ""
+    first = [_sentence(opener + core)]
+    feeling = fields.get("feeling")
+    feeling_now = feeling is not None and rng.random() < 0.5
+    if "more" in fields and kind not in ("photo",) and rng.random() < 0.25:
+        pass  # the detail waits for the question
+    if feeling_now:
+        first.append(rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"]))
+    if rng.random() < 0.5:
+        first.append(rng.choice(QUESTION_BACKS))
+    first_ids = (event_id, f"{event_id}#feeling") if feeling_now else (event_id,)
+    turns = [("owner", " ".join(first), first_ids)]
+    if kind == "favourite":
+        turns.append(("other", rng.choice(REACTIONS) + " " + rng.choice(QUESTION_BACKS), ()))
+        return turns
+    ask_feeling = feeling is not None and not feeling_now
+    ask = rng.choice(FEELING_ASKS) if ask_feeling else rng.choice(MORE_ASKS[kind])
+    middle = f" {rng.choice(MIDDLES)}" if rng.random() < 0.6 else ""
+    turns.append(("other", f"{rng.choice(REACTIONS)}{middle} {ask}", ()))
+    if ask_feeling:
+        if rng.random() < 0.5 and fields.get("np"):
+            form = rng.choice(FEELING_ABOUT)
+            answer = form.format(feeling=feeling, why=fields["feeling_why"], np=fields["np"].removeprefix("the "))
+        else:
+            answer = rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
+        turns.append(("owner", answer, (f"{event_id}#feeling",)))
+    else:
+        more = fields.get("more") or fields.get("where") or ""
+        if more:
+            lead = rng.choice(ANSWER_LEADS)
+            tail = f" {rng.choice(MORE_TAILS)}" if rng.random() < 0.7 else ""
+            turns.append(("owner", _sentence(lead + more) + tail, (f"{event_id}#more",)))
+    if rng.random() < 0.4:
+        turns.append(("other", f"{rng.choice(CLOSERS)} {rng.choice(CLOSER_TAILS)}", ()))
+    return [(role, _tidy(text), ids) for role, text, ids in turns]
+
+
+_SENTENCE_START = re.compile(r"(?<=[.!?] )([a-z])")
+
+
+def _tidy(text: str) -> str:
+    """Capitalise each sentence's first letter."""
+    return _SENTENCE_START.sub(lambda m: m.group(1).upper(), _cap(text))
+
+
+# elaboration for short scripted lines: it states nothing about the world
+AFTER_NEWS = (
+    "It still feels a bit unreal, to be honest.", "I keep going back and forth on how I feel about it.",
+    "It's been a lot to take in, but mostly good.", "Anyway, that's my big update for now.",
+    "I wanted you to hear it from me first.", "It's funny how fast things change.",
+    "I haven't told many people yet.", "I'm trying not to overthink it.",
+    "My head is still spinning a little.", "So yes, busy times over here.",
+)  # fmt: skip
+AFTER_REPLY = (
+    "Tell me everything next time we talk.", "I want to hear how it goes.", "You always land on your feet.",
+    "That's a lot, take it easy on yourself.", "Let me know if you need anything.",
+    "I'm glad you told me.", "I had a feeling something was up.", "We should celebrate soon.",
+    "I'll be thinking about that all day now.", "Keep me in the loop, okay?", "That's a proper plot twist.",
+    "I'm writing that down so I don't forget.", "Now I have about ten questions.", "Honestly, fair enough.",
+    "That puts my week into perspective.", "You should be proud of how you handled it.",
+    "I would have done the same, I think.", "Give it a few weeks and it'll feel normal.",
+    "I'm here if you want to talk it through.", "That's one for the memory books.",
+    "Funny how life works out.", "Let's get coffee and you can tell me properly.",
+)  # fmt: skip
+
+
+INTERJECTIONS = (  # neutral: they fit good and bad news alike
+    "Hmm,", "Okay,", "Honestly,", "Well,", "Right,", "See,", "Listen,", "Okay so,", "Mm,", "Yeah,", "So,", "Look,",
+    "Anyway,", "Alright,",
+)  # fmt: skip
+LEAD_TAILS = (
+    "I feel like we haven't properly caught up in a while.", "I've been wondering.", "Tell me everything.",
+    "I've been so wrapped up in my own stuff lately.", "I want the full update.", "Don't leave anything out.",
+    "It's been a minute.", "I was just thinking about that.",
+)  # fmt: skip
+
+
+def vary(text: str, addressee: str, rng: random.Random, by_name: bool = False) -> str:
+    """`text` sometimes opened with an interjection and sometimes addressed to `addressee` by name (always, with
+    `by_name`), the way people write; the words that carry meaning stay as they were."""
+    roll = 0.25 + 0.35 * rng.random() if by_name else rng.random()
+    if roll < 0.25 and text[:1].isalpha():
+        head = text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
+        return f"{rng.choice(INTERJECTIONS)} {head}"
+    if roll < 0.45:
+        first, _, rest = text.partition(" ")
+        if first.endswith((",", "!", ".", "?")) and rest:
+            return f"{first[:-1]}, {addressee}{first[-1]} {rest}"
+        return f"{addressee}, {text[:1].lower() + text[1:] if not text.startswith(('I ', 'I' + chr(39))) else text}"
+    if roll < 0.6 and text[-1:] in ".!?":
+        return f"{text[:-1]}, {addressee}{text[-1]}"
+    return text
+
+
+BEFORE_QUESTION = (
+    "Hold on, I did not see that coming.", "Okay, wait, back up a second.", "Oh, that's a lot of news at once.",
+    "Huh, I had no idea.", "Wow, okay.", "Oh, that explains a lot, actually.", "Sorry, I'm still catching up.",
+    "That's a big one.", "Okay, now I'm curious.", "I have questions.", "Interesting, go on.",
+    "Wait, since when?", "Hmm, I wondered about that.", "That's news to me.",
+)  # fmt: skip
+GREET = (
+    "I've been meaning to message you all week.", "It feels like ages since we properly talked.",
+    "I was just thinking about you this morning.", "Sorry I went quiet for a bit, things got busy.",
+    "I finally have a free evening, so here I am.", "I made tea and everything, ready to catch up.",
+)  # fmt: skip
+GREET_REPLY = (
+    "I was hoping you'd get in touch.", "Perfect timing, I just sat down.", "It's been a strange few weeks.",
+    "I have so much to tell you.", "Things have been up and down, but mostly fine.",
+    "Honestly, a chat with you is exactly what I needed.",
+)  # fmt: skip
+CLOSE = (
+    "This was really nice, we shouldn't leave it so long next time.", "I have an early start tomorrow, sadly.",
+    "Dinner is calling, but this was lovely.", "Let's pick this up again in a few days.",
+    "Thanks for listening to all my rambling.", "My battery is about to die, so I'll leave it there.",
+)  # fmt: skip
+CLOSE_REPLY = (
+    "Always good talking to you.", "Take care of yourself in the meantime.", "Message me whenever you like.",
+    "I'll hold you to that.", "Sleep well when you get there.", "Same here, this made my day.",
+)  # fmt: skip
+_BANKS = {
+    "lead": LEAD_TAILS,
+    "owner": AFTER_NEWS,
+    "other": AFTER_REPLY,
+    "greet": GREET,
+    "greet_reply": GREET_REPLY,
+    "close": CLOSE,
+    "close_reply": CLOSE_REPLY,
+}
+
+
+def elaborate(text: str, bank: str, rng: random.Random, min_words: int = 14) -> str:
+    """`text` with a clause or two of feeling, greeting or a question back (from `bank`), when it is shorter than
+    `min_words`. A question stays last: the clause goes before it."""
+    if len(text.split()) >= min_words and bank not in ("greet", "greet_reply", "close", "close_reply"):
+        return text
+    if text.endswith("?") and bank == "other":
+        return f"{rng.choice(BEFORE_QUESTION)} {text}"
+    extra = rng.sample(_BANKS[bank], 2) if bank.startswith(("greet", "close")) else [rng.choice(_BANKS[bank])]
+    if bank == "owner" and rng.random() < 0.5:
+        extra.append(rng.choice(QUESTION_BACKS))
+    return " ".join([text, *extra])
