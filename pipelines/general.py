@@ -1,8 +1,8 @@
 """General-domain relevance pairs from real human conversations, as a dataset in the exported row format, to mix
 into training (`[datasets.general]` in a train config) so a student keeps the plain matching it started with.
 
-    python -m pipelines.general [--out runs/general/dataset] [--source FILE] [--queries 4000] [--negatives 7]
-                                [--seed 13]
+    python -m pipelines.general [--out runs/general/dataset] [--source FILE] [--queries 4000] [--test 500]
+                                [--negatives 7] [--seed 13]
 
 Source: the Chit-Chat Challenge corpus of the BYU PCC lab, packaged on PyPI as `chitchat-dataset` (MIT licence;
 7,168 open-domain conversations between people, 258k messages), or any file in its format (`--source`): a JSON
@@ -14,8 +14,9 @@ messages before it as `context`; its candidates are the reply that followed it (
 replies that did not (label 0): two from later in the same conversation (same topic, not the answer), the rest from
 other conversations that share the message's rarest word (lexical look-alikes), or any other. Speakers are "A" and
 "B" in the context; candidates have no speaker and no date, so neither separates the reply. Rows are at most two per
-conversation, picked and ordered by `--seed`; the same source and arguments give the same bytes, and a folder already
-built with them is reused (`build.json` in it records them).
+conversation, picked and ordered by `--seed`; `--test` more rows, from other conversations, make a `test` split (held
+out: how well a model matches a message with its reply, before and after distillation). The same source and
+arguments give the same bytes, and a folder already built with them is reused (`build.json` in it records them).
 """
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ def _candidate(cid: str, k: int, text: str, gold: bool, origin: str) -> RowCandi
 def build_rows(
     conversations: list[tuple[str, list[tuple[str, str, str]]]], queries: int, negatives: int, seed: int
 ) -> list[DatasetRow]:
-    """Up to `queries` rows, at most two per conversation (see the module doc)."""
+    """Up to `queries` rows, at most two per conversation, in the seeded order of the conversations (see the module
+    doc)."""
     replies = [(cid, k, t[1]) for cid, turns in conversations for k, t in enumerate(turns) if k > 0 and _fits(t[1])]
     frequency = Counter(w for _, _, text in replies for w in set(_words(text)))
     by_word: dict[str, list[int]] = defaultdict(list)
@@ -217,20 +219,28 @@ def card(params: dict[str, Any], rows: list[DatasetRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_general(out: Path, source: Path | None, queries: int, negatives: int, seed: int) -> tuple[int, bool]:
-    """Build (or reuse) the dataset in `out`; return its row count and whether it was reused."""
+def build_general(
+    out: Path, source: Path | None, queries: int, negatives: int, seed: int, test: int = 0
+) -> tuple[int, bool]:
+    """Build (or reuse) the dataset in `out` (`train`, and `test` when `test` > 0); return the train rows' count and
+    whether it was reused."""
     source = source or default_source()
     if not source.is_file():
         raise GeneralError(f"{source}: file not found")
     params = {"source": source.name, "source_bytes": source.stat().st_size, "queries": queries}
-    params |= {"negatives": negatives, "seed": seed}
+    params |= {"test": test, "negatives": negatives, "seed": seed}
     stamp = out / "build.json"
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("params") == params:
         return json.loads(stamp.read_text(encoding="utf-8"))["rows"], True
-    rows = build_rows(read_conversations(source), queries, negatives, seed)
+    rows = build_rows(read_conversations(source), queries + test, negatives, seed)
     if not rows:
         raise GeneralError(f"{source}: no message with a reply of {MIN_WORDS}-{MAX_WORDS} words")
-    save_dataset(to_dataset_dict({"train": rows}), card(params, rows), out)
+    # the test rows' conversations are none of the train rows' (a conversation's rows are adjacent)
+    cut = min(queries, len(rows))
+    while 0 < cut < len(rows) and rows[cut].dialogue_id == rows[cut - 1].dialogue_id:
+        cut += 1
+    rows, held_out = rows[:cut], rows[cut:]
+    save_dataset(to_dataset_dict({"train": rows, "test": held_out}), card(params, rows), out)
     stamp.write_text(json.dumps({"params": params, "rows": len(rows)}, indent=1) + "\n", encoding="utf-8")
     return len(rows), False
 
@@ -240,14 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("runs/general/dataset"))
     p.add_argument("--source", type=Path, default=None, help="conversations JSON (default: chitchat-dataset's)")
     p.add_argument("--queries", type=int, default=4000)
+    p.add_argument("--test", type=int, default=500, help="held-out rows (a test split); 0: none")
     p.add_argument("--negatives", type=int, default=7)
     p.add_argument("--seed", type=int, default=13)
     args = p.parse_args(argv)
-    if args.queries < 1 or args.negatives < 1:
-        print("error: --queries and --negatives must be >= 1", file=sys.stderr)
+    if args.queries < 1 or args.negatives < 1 or args.test < 0:
+        print("error: --queries and --negatives must be >= 1, --test >= 0", file=sys.stderr)
         return 2
     try:
-        n, reused = build_general(args.out, args.source, args.queries, args.negatives, args.seed)
+        n, reused = build_general(args.out, args.source, args.queries, args.negatives, args.seed, args.test)
     except GeneralError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -62,6 +62,13 @@ def test_rows_pair_a_message_with_its_reply(source: Path, tmp_path: Path):
     assert len({r.dialogue_id for r in rows}) >= 5  # at most two rows a conversation
 
 
+def test_test_split_holds_out_conversations(source: Path, tmp_path: Path):
+    build_general(tmp_path / "g", source, queries=5, negatives=3, seed=3, test=4)
+    dataset = load_from_disk(str(tmp_path / "g"))
+    train, test = set(dataset["train"]["dialogue_id"]), set(dataset["test"]["dialogue_id"])
+    assert len(dataset["train"]) >= 5 and len(dataset["test"]) >= 1 and not train & test
+
+
 def test_same_arguments_same_bytes_and_reuse(source: Path, tmp_path: Path):
     build_general(tmp_path / "a", source, queries=6, negatives=4, seed=3)
     build_general(tmp_path / "b", source, queries=6, negatives=4, seed=3)
