@@ -54,6 +54,7 @@ class EngineConfig(_Section):
     dataloader_workers: int = Field(default=0, ge=0)
     optim: str = Field(default="adamw_torch_fused", description="a transformers `optim` name")
     freeze_embeddings: bool = Field(default=False, description="keep the input token embeddings as pretrained")
+    freeze_layers: int = Field(default=0, ge=0, description="keep the lowest N transformer layers as pretrained")
     lora: LoraConfig | None = None
 
 
