@@ -12,8 +12,9 @@ build adds are ignored.
 Definitions (the same for both sides):
 - words: `\\w+('\\w+)*`, lower-cased. A turn's text is its `text` field (a shared photo's caption is not counted).
 - distinct-n: distinct n-grams / all n-grams (n-grams never cross a turn) over an equal-size sample: turns in a
-  seeded random order until `--tokens` words (40,000; less when a side has fewer: both sides use the smaller size).
-  Questions the same with `--question-tokens` (10,000).
+  seeded random order until `--tokens` words (40,000). Questions the same with `--question-tokens` (10,000). A side
+  with fewer words uses them all, and its distinct-n is not comparable (distinct-n falls as a sample grows): the
+  sample sizes are printed.
 - exact-duplicate turns: 1 - distinct texts / turns (texts compared lower-cased with whitespace folded).
 - openings: the first 3 words of a turn; the share of turns whose opening is one of the 20 most common.
 - question template: the first 4 words, lower-cased, where a word holding a digit becomes `<num>`, and a speaker of
@@ -427,6 +428,7 @@ ROWS = (
     Row("duplicate_turns", "exact-duplicate turns", high=0.01),
     Row("top20_openings", "top-20 3-word openings cover", high=0.08),
     Row("questions", "questions", fmt="d"),
+    Row("question_sample_tokens", "questions' distinct-n sample (words)", fmt="d"),
     Row("question_distinct_2", "questions: distinct-2", low=0.55),
     Row("top20_templates", "questions: top-20 4-word templates cover", high=0.20),
     Row("what_questions", '"what ..." questions'),
@@ -478,10 +480,6 @@ def measure(
     return figures
 
 
-def _count_words(texts: Iterable[str]) -> int:
-    return sum(len(words(t)) for t in texts)
-
-
 def measure_files(
     build_file: Path,
     run: Path | None,
@@ -494,10 +492,6 @@ def measure_files(
     sides = {"build": read_locomo(build_file)}
     if reference_file is not None:
         sides["reference"] = read_locomo(reference_file)
-    # equal-size samples: the smaller side's size when a side has fewer words than asked
-    for ds in sides.values():
-        tokens = min(tokens, _count_words(t.text for d in ds for t in d.turns))
-        question_tokens = min(question_tokens, _count_words(q.text for d in ds for q in d.questions))
     if run is not None and (run / "dataset" / "dataset_dict.json").is_file():
         from datasets import load_from_disk
 
