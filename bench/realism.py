@@ -33,8 +33,9 @@ Definitions (the same for both sides):
   being the dialogue's first speaker, turn index in the dialogue, session index, date. Pools: the run's dataset
   rows; for a LoCoMo file (no pools), every question's evidence plus BM25-hard negatives up to 50 turns (so its
   "candidates per query" is that pool's size).
-- fact kinds: distinct `predicate`s of the world's records; event kinds: distinct `kind`s of records in a world list
-  whose name holds "event". The target (>= 20) is on fact kinds, the figure issue 11's table counts (6 before).
+- fact kinds: distinct `predicate`s of the world's records (or `kind`s of records in a list whose name holds
+  "fact"); event kinds: distinct `kind`s of records in a world list whose name holds "event". The target (>= 20)
+  is on fact kinds, the figure issue 11's table counts (6 before).
 
 Prints a table (figure, build, reference, target, pass) and with `--json OUT` writes the figures.
 """
@@ -362,8 +363,8 @@ def reference_pools(path: Path, dialogues: list[Dialogue], seed: int) -> tuple[l
 
 
 def world_kinds(run: Path) -> dict[str, Any]:
-    """Distinct fact predicates and event kinds in the worlds of the run's generate shards (raw JSON: any world
-    dict whose lists hold records with `predicate` or `kind`)."""
+    """Distinct fact predicates and event kinds in the worlds of the run's generate shards (raw JSON: the records in
+    any list of the world dict that have a `predicate`, or a `kind` in a list named like "fact..." or "event...")."""
     try:
         manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
         folder = run / "generate" / manifest["stage_keys"]["generate"]
@@ -376,9 +377,12 @@ def world_kinds(run: Path) -> dict[str, Any]:
             world = json.loads(line).get("world") if line.strip() else None
             for key, items in (world or {}).items():
                 for item in items if isinstance(items, list) else []:
-                    if isinstance(item, dict) and isinstance(item.get("predicate"), str):
-                        predicates[item["predicate"]] += 1
-                    elif isinstance(item, dict) and isinstance(item.get("kind"), str) and "event" in key:
+                    if not isinstance(item, dict):
+                        continue
+                    kind = item.get("predicate") or (item.get("kind") if "fact" in key else None)
+                    if isinstance(kind, str):
+                        predicates[kind] += 1
+                    elif isinstance(item.get("kind"), str) and "event" in key:
                         events[item["kind"]] += 1
     return {
         "fact_kinds": len(predicates),
