@@ -4,11 +4,14 @@ dialogue as a candidate (the transfer proxy), and on a LoCoMo-format file.
 
     python bench/train.py [--data runs/default/dataset] [--config configs/train.toml] [--out runs/bench-train]
                           [--threads 2] [--locomo ../shared/fixtures/locomo_format_sample.json] [--skip-train]
+                          [--general runs/general/dataset]
 
 Build the dataset first (`make run`, or `python -m pipelines.build --config configs/default.toml --quiet`).
 Target: training under 30 minutes on 2 CPU cores, and the student above both baselines on MAP, MRR@10 and
-NDCG@10 of the test split. Prints the tables (markdown) and writes OUT/bench.json; exits 1 when the student
-does not beat both baselines.
+NDCG@10 of the test split. With a general relevance dataset (`python -m pipelines.general`), also its held-out
+`test` split: a message of a real conversation and the reply that followed among other replies, where the embedding
+baseline is the base model's own matching, which the student should keep. Prints the tables (markdown) and writes
+OUT/bench.json; exits 1 when the student does not beat both baselines.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ def main() -> int:
     p.add_argument("--out", type=Path, default=REPO / "runs/bench-train")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--locomo", type=Path, default=REPO.parent / "shared/fixtures/locomo_format_sample.json")
+    p.add_argument("--general", type=Path, default=REPO / "runs/general/dataset", help="its test split, when built")
     p.add_argument("--skip-train", action="store_true", help="evaluate OUT/student as it is")
     p.add_argument("--resume", action="store_true")
     args = p.parse_args()
@@ -109,6 +113,17 @@ def main() -> int:
             result["locomo"][kind] = systems
             print(f"\n## {args.locomo.name}, candidates = {kind} ({len(cases)} questions)\n")
             print(format_table(systems, ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "ece")))
+
+    if (args.general / "dataset_dict.json").is_file() and "test" in (general := load_from_disk(str(args.general))):
+        cases = rows_to_cases(general["test"], name=f"{args.general} test")
+        systems = evaluate_on(student_dir, cases, baselines)
+        result["general"] = systems
+        result["keeps_general"] = systems["student"]["overall"]["map"] >= systems["embedding"]["overall"]["map"]
+        print(
+            f"\n## general relevance, held out ({len(cases)} messages of real conversations, the reply among others)\n"
+        )
+        print(format_table(systems, ("map", "mrr@10", "ndcg@10", "recall@1", "ece")))
+        print("student keeps the base model's matching (MAP >= embedding):", result["keeps_general"])
 
     # the card written by the run has no evaluation (skipped above to save time); put the figures in it
     card = student_dir / "README.md"

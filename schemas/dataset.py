@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from schemas.base import Record
@@ -22,7 +24,7 @@ class RowCandidate(Record):
 class DatasetRow(Record):
     query_id: str
     dialogue_id: str
-    skill: Skill
+    skill: Skill | Literal["general"]  # general: a general-domain relevance row (pipelines.general)
     instruction: str
     query: str
     context: list[ContextTurn]

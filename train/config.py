@@ -62,6 +62,7 @@ class EngineConfig(_Section):
         description="padding-free packed batches (qwen3); auto: where the attention reads them natively (flash)",
     )
     freeze_embeddings: bool = Field(default=False, description="keep the input token embeddings as pretrained")
+    freeze_layers: int = Field(default=0, ge=0, description="keep the lowest N transformer layers as pretrained")
     lora: LoraConfig | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,23 @@ def prepare_batches(
     return dataset, collator
 
 
+_LAYER = re.compile(r"\.layers?\.(\d+)\.")
+
+
+def freeze_lowest_layers(model: Any, n: int) -> int:
+    """Keep the lowest `n` transformer layers (parameters named `...layer.<i>.` or `...layers.<i>.`, i < n) as they
+    are; return how many parameter tensors were frozen. `ValueError` when the model has no such layers."""
+    frozen = 0
+    for name, param in model.named_parameters():
+        m = _LAYER.search(name)
+        if m and int(m.group(1)) < n:
+            param.requires_grad_(False)
+            frozen += 1
+    if not frozen:
+        raise ValueError(f"engine.freeze_layers = {n}: the model has no parameters named like 'layer.<i>.'")
+    return frozen
+
+
 def train_stage(
     student: Student,
     stage: StageConfig,
@@ -217,6 +235,8 @@ def train_stage(
         student.model.set_attn_implementation(engine.attn_implementation)
     if engine.freeze_embeddings:
         student.model.get_input_embeddings().requires_grad_(False)
+    if engine.freeze_layers:
+        freeze_lowest_layers(student.model, engine.freeze_layers)
     if engine.lora is not None:
         apply_lora(student, engine.lora, engine.gradient_checkpointing)
     dataset, collator = prepare_batches(student, stage, engine, examples)
