@@ -17,7 +17,10 @@ import numpy as np
 
 from judges.anchor import NULL_ID
 from judges.pooling import sigmoid
-from schemas import SKILLS, Candidate, Example, Judgment, Memory, Query
+from schemas import Candidate, Example, Judgment, Memory, Query
+
+# the simulated panel's skills (a fixed set: the sim's figures do not move when a skill is added)
+SKILLS = ("temporal", "causal", "coreference", "multi_hop", "knowledge_update", "unanswerable")
 
 NULL_GRADE = 2.0
 

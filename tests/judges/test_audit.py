@@ -10,7 +10,7 @@ import pytest
 from judges import aggregate, audit_labels, fit_calibration
 from judges.audit import label_metrics, per_reason
 from judges.consistency import intransitive_triads
-from schemas import SKILLS, AggregateConfig, JudgeConfig, Judgment, TeacherConfig
+from schemas import AggregateConfig, JudgeConfig, Judgment, TeacherConfig
 from scoring.metrics import auc, brier, ece, ece_adaptive, pairwise_accuracy
 from tests.judges import sim
 from tests.judges.toy import example
@@ -112,7 +112,7 @@ def test_audit_keys_and_figures(report):
     json.dumps(out, allow_nan=False)  # JSON-serialisable, no NaN
     for key in ("ece", "ece_adaptive", "brier", "auc", "pairwise_accuracy"):
         assert key in out["pooled"] and key in out["pooled_without_scenario"]
-    assert set(out["per_skill"]) == set(SKILLS)
+    assert set(out["per_skill"]) == set(sim.SKILLS)
     assert out["per_skill"]["unanswerable"]["auc"] is None
     assert set(out["per_teacher"]) == {"scenario", "minilm", "bm25"}
     assert out["counts"]["reported_dialogues"] == 4 and out["counts"]["calibration_dialogues"] == 2
