@@ -16,7 +16,7 @@ other conversations that share the message's rarest word (lexical look-alikes), 
 "B" in the context; candidates have no speaker and no date, so neither separates the reply. Rows are at most two per
 conversation, picked and ordered by `--seed`; `--test` more rows, from other conversations, make a `test` split (held
 out: how well a model matches a message with its reply, before and after distillation). The same source and
-arguments give the same bytes, and a folder already built with them is reused (`build.json` in it records them).
+arguments give the same bytes, and a folder already built with them is reused (`memdistill.json` in it records them).
 """
 
 from __future__ import annotations
@@ -219,6 +219,9 @@ def card(params: dict[str, Any], rows: list[DatasetRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
+STAMP = "memdistill.json"  # the arguments a dataset folder was built with (runfolder.DATASET_FILES knows it)
+
+
 def build_general(
     out: Path, source: Path | None, queries: int, negatives: int, seed: int, test: int = 0
 ) -> tuple[int, bool]:
@@ -229,7 +232,7 @@ def build_general(
         raise GeneralError(f"{source}: file not found")
     params = {"source": source.name, "source_bytes": source.stat().st_size, "queries": queries}
     params |= {"test": test, "negatives": negatives, "seed": seed}
-    stamp = out / "build.json"
+    stamp = out / STAMP
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("params") == params:
         return json.loads(stamp.read_text(encoding="utf-8"))["rows"], True
     rows = build_rows(read_conversations(source), queries + test, negatives, seed)

@@ -35,7 +35,7 @@ BUILD_NAMES = frozenset(
         "generate", "candidates", "judge", "calibrate", "aggregate", "dataset", "audit", "batches",
     }
 )  # fmt: skip
-DATASET_FILES = frozenset({"dataset_dict.json", "README.md"})
+DATASET_FILES = frozenset({"dataset_dict.json", "README.md", "memdistill.json"})  # + pipelines.general's stamp
 SPLIT_FILES = frozenset({"dataset_info.json", "state.json"})
 
 

@@ -68,5 +68,5 @@ def test_packing_is_automatic_only_where_the_attention_reads_packed_rows(tiny_qw
     student.model.config._attn_implementation = "flash_attention_2"
     assert use_packing(student, EngineConfig()) is True
     assert use_packing(student, EngineConfig(packing=False)) is False
-    with pytest.raises(ValueError, match=r"engine\.packing: the cross-encoder student cannot pack"):
-        use_packing(load_student("cross-encoder", minilm_dir), EngineConfig(packing=True))
+    with pytest.raises(ValueError, match=r"engine\.packing: the cross_encoder student cannot pack"):
+        use_packing(load_student("cross_encoder", minilm_dir), EngineConfig(packing=True))
