@@ -8,7 +8,7 @@ from typing import Any
 
 from generators.negatives import constructed
 from generators.retrieve import interleave, rankings
-from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query, Turn
+from schemas import BuildConfig, Candidate, Example, GeneratedDialogue, Memory, Query, Turn, grade_of
 from schemas.seeds import derive_seed
 
 
@@ -65,7 +65,8 @@ def _length_matched(ranking: list[str], query: Query, by_id: dict[str, Memory], 
 
 
 def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Example]:
-    """One `Example` per query; only memories said before the query are candidates.
+    """One `Example` per query; only memories said before the query are candidates, each with its graded
+    relevance from `schemas.grade` (the one table of grades).
 
     Evidence is always included (even beyond `max_candidates`); then up to `candidates.constructed` constructed
     and `candidates.retrieved` retrieved negatives (over all `candidates.retrievers`, taking each retriever's
@@ -78,6 +79,7 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
     made_per_query: list[list[tuple[str, str]]] = []
     pools: list[list[Memory]] = []
     limits: list[int] = []
+    whole: list[set[str]] = []  # per query: the evidence turns that state every answer said before it
     for query in generated.queries:
         plan = _plan(generated, query)
         answers = set(plan["answers"])
@@ -97,6 +99,8 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
             made += extra[: max(0, min(settings.dialogue, room - len(made)))]
             taken |= {turn_id for turn_id, _ in made}
         made_per_query.append(made)
+        said = answers & {e for t in turns for e in t.expresses}
+        whole.append({t.turn_id for t in turns if t.turn_id in answering and said <= set(t.expresses)})
         pools.append([by_id[t.turn_id] for t in turns if t.turn_id not in taken])
         limits.append(max(0, min(settings.retrieved, room - len(made))))
 
@@ -116,9 +120,14 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
                 name: _length_matched(ranks[position[k]], query, by_id, limits[k]) for name, ranks in ranked.items()
             }
             found = interleave(lists, limits[k])
-        candidates = [Candidate(memory=by_id[i], gold=1, origin="evidence") for i in query.evidence]
-        candidates += [Candidate(memory=by_id[i], gold=0, origin=f"constructed:{r}") for i, r in made_per_query[k]]
-        candidates += [Candidate(memory=by_id[i], gold=0, origin=f"retrieved:{name}") for i, name in found]
+        made = [(i, "evidence") for i in query.evidence]
+        made += [(i, f"constructed:{r}") for i, r in made_per_query[k]]
+        made += [(i, f"retrieved:{name}") for i, name in found]
+        alone = whole[k]
+        candidates = [
+            Candidate(memory=by_id[i], gold=int(o == "evidence"), origin=o, grade=grade_of(o, query.skill, i in alone))
+            for i, o in made
+        ]
         random.Random(derive_seed(config.seed, dialogue.dialogue_id, query.query_id, "candidates")).shuffle(candidates)
         examples.append(Example(query=query, candidates=candidates))
     return examples

@@ -1,6 +1,9 @@
 """Audit metrics of labels against scenario gold, and `audit_labels`, the figures `runs/<name>/audit/audit.json` holds.
 
-Gold is `Candidate.gold`: a query's evidence candidates are 1, every other candidate 0 (all 0 for `unanswerable`).
+Gold is `Candidate.gold`: a query's evidence candidates are 1, every other candidate 0 (all 0 for `unanswerable`);
+graded gold is `Candidate.grade` (0-4, `schemas.grade`), and labels are calibrated to grade / 4: `ece_graded`,
+`brier_graded` and `spearman` (within query, averaged) measure them against it, the binary figures (AUC, pairwise
+accuracy; ECE against 0/1, which a graded label does not aim at) are kept beside.
 Only dialogues in `reported_dialogues` are scored, and none of them may belong to the calibration slice.
 """
 
@@ -16,19 +19,26 @@ from judges.aggregation import aggregate
 from judges.anchor import is_null
 from judges.calibrate import fit_calibration
 from judges.consistency import intransitive_triads, position_flip_rate, teacher_scores
-from schemas import AggregateConfig, Example, JudgeConfig, Judgment, SoftLabel
-from scoring.metrics import BINS, auc, brier, ece, ece_adaptive, pairwise_accuracy
+from schemas import MAX_GRADE, AggregateConfig, Example, JudgeConfig, Judgment, SoftLabel
+from scoring.metrics import BINS, auc, brier, ece, ece_adaptive, pairwise_accuracy, spearman_within, tier_table
 
 
 def label_metrics(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict:
-    """ECE (fixed and adaptive bins), Brier, AUC and pairwise accuracy of `labels` against gold."""
+    """Against graded gold: ECE and Brier of labels vs grade / 4, within-query Spearman; against binary gold: ECE
+    (fixed and adaptive bins), Brier, AUC and pairwise accuracy."""
     groups = []
+    graded = []
     for ex in examples:
         p = np.array([labels[(ex.query.query_id, c.memory.memory_id)] for c in ex.candidates])
         groups.append((p, np.array([c.gold for c in ex.candidates], dtype=float)))
+        graded.append((p, np.array([c.graded() for c in ex.candidates], dtype=float)))
     p = np.concatenate([g[0] for g in groups]) if groups else np.zeros(0)
     y = np.concatenate([g[1] for g in groups]) if groups else np.zeros(0)
+    target = np.concatenate([g[1] for g in graded]) / MAX_GRADE if graded else np.zeros(0)
     return {
+        "ece_graded": ece(p, target),
+        "brier_graded": brier(p, target),
+        "spearman": spearman_within(graded),
         "ece": ece(p, y),
         "ece_adaptive": ece_adaptive(p, y),
         "brier": brier(p, y),
@@ -40,27 +50,37 @@ def label_metrics(examples: list[Example], labels: dict[tuple[str, str], float])
     }
 
 
+def tiers(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict:
+    """`scoring.metrics.tier_table` of the labels against graded gold."""
+    pairs = [(labels[(ex.query.query_id, c.memory.memory_id)], c.graded()) for ex in examples for c in ex.candidates]
+    return tier_table([p for p, _ in pairs], [g for _, g in pairs])
+
+
 def per_skill(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict[str, dict]:
     skills = sorted({ex.query.skill for ex in examples})
     return {s: label_metrics([ex for ex in examples if ex.query.skill == s], labels) for s in skills}
 
 
 def per_reason(examples: list[Example], labels: dict[tuple[str, str], float]) -> dict[str, dict]:
-    """Per candidate origin: how many, the mean label, and the share of (candidate, evidence of its query) pairs
-    where the candidate is labelled above the evidence (ties half; None for evidence or without evidence)."""
-    rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"label": [], "above": []})
+    """Per candidate origin: how many, the mean label and the mean grade / 4 (its target), the ECE against grade / 4,
+    and the share of (candidate, evidence of its query) pairs where the candidate is labelled above the evidence
+    (ties half; None for evidence or without evidence)."""
+    rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"label": [], "target": [], "above": []})
     for ex in examples:
         q = ex.query.query_id
         gold = [labels[(q, c.memory.memory_id)] for c in ex.candidates if c.gold == 1]
         for c in ex.candidates:
             label = labels[(q, c.memory.memory_id)]
             rows[c.origin]["label"].append(label)
+            rows[c.origin]["target"].append(c.graded() / MAX_GRADE)
             if c.gold == 0:
                 rows[c.origin]["above"] += [1.0 if label > g else 0.5 if label == g else 0.0 for g in gold]
     return {
         origin: {
             "n": len(r["label"]),
             "mean_label": float(np.mean(r["label"])),
+            "mean_target": float(np.mean(r["target"])),
+            "ece_graded": ece(np.array(r["label"]), np.array(r["target"])),
             "above_gold": float(np.mean(r["above"])) if r["above"] else None,
         }
         for origin, r in sorted(rows.items())
@@ -126,9 +146,11 @@ def audit_labels(
 ) -> dict:
     """The audit figures, JSON-serialisable, over the examples of `reported_dialogues` only.
 
-    Keys: `pooled`, `per_skill`, `per_reason`, `per_teacher` (each teacher alone, calibrated on the slice, with its
-    earned weight, position-flip rate and intransitive triads), `pooled_without_scenario` (the panel minus
-    `scenario` teachers; None when nothing is left), `agreement`, `intransitive_triads`, `label_histogram`,
+    Keys: `pooled`, `per_skill`, `per_reason`, `tiers` (the tier table), `per_teacher` (each teacher alone,
+    calibrated on the slice, with its earned weight, position-flip rate and intransitive triads),
+    `pooled_without_scenario` (the panel minus `scenario` teachers, with its per-skill, per-reason and tier figures;
+    None when nothing is left: the scenario teacher reads the table graded gold is computed from, so this is the
+    honest figure), `agreement`, `intransitive_triads`, `label_histogram`,
     `counts`. A reported dialogue of the calibration slice is an error: the calibration never reports on itself.
     """
     slice_ids = {ex.query.dialogue_id for ex in calibration_examples}
@@ -156,7 +178,7 @@ def audit_labels(
         fit = full.teachers[name]
         per_teacher[name] = {
             **label_metrics(reported, own),
-            "uncalibrated": {k: raw[k] for k in ("ece", "brier", "auc", "pairwise_accuracy")},
+            "uncalibrated": {k: raw[k] for k in ("ece_graded", "spearman", "ece", "brier", "auc", "pairwise_accuracy")},
             "weight": fit.weight,
             "reliability": fit.reliability,
             "calibration_accuracy": fit.accuracy,
@@ -176,11 +198,13 @@ def audit_labels(
             "teachers": rest,
             "per_skill": per_skill(reported, other),
             "per_reason": per_reason(reported, other),
+            "tiers": tiers(reported, other),
         }
     return {
         "pooled": label_metrics(reported, label_of),
         "per_skill": per_skill(reported, label_of),
         "per_reason": per_reason(reported, label_of),
+        "tiers": tiers(reported, label_of),
         "per_teacher": per_teacher,
         "pooled_without_scenario": without,
         "agreement": teacher_agreement_matrix(reported, js),

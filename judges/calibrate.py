@@ -1,8 +1,11 @@
 """The calibrate stage: on the calibration slice only, fit per teacher a pair recalibration (temperature and
 position bias) and an earned weight, then the calibrator that maps Bradley-Terry strength to a probability.
 
-The reference order of a pair comes from the scenario gold: evidence > the null anchor ("no memory") > any other
-candidate. Pairs of two evidence or two non-evidence candidates fix no order and are not used. A teacher that
+The reference order of a pair comes from the scenario's graded gold (`schemas.grade`, 0-4), with the null anchor
+("no memory") at `NULL_GRADE` = 2.5: a pair of different grades fixes an order, a pair of equal grades does not.
+The calibrator maps strength to expected grade / 4 (fitted to targets grade / 4, the squared-error-free choice:
+logistic loss with fractional targets for Platt, means per knot for isotonic), so a label's tier, the nearest
+grade, means the same in every build, and `label >= 0.625` (tier >= 3) keeps what the answer needs. A teacher that
 judged no such pair is measured against the leave-one-out consensus of the other teachers instead.
 """
 
@@ -16,7 +19,7 @@ from scipy.optimize import isotonic_regression, minimize
 
 from judges.anchor import NULL_ID
 from judges.pooling import Panel, QueryFit, fit_query, group_by_query, logit, sigmoid
-from schemas import AggregateConfig, Example, JudgeConfig, Judgment
+from schemas import EVIDENCE_TIER, MAX_GRADE, NULL_GRADE, AggregateConfig, Example, JudgeConfig, Judgment
 from schemas.base import Record
 
 _MAX_SLOPE = 50.0
@@ -35,7 +38,7 @@ class TeacherFit(Record):
 
 
 class Calibrator(Record):
-    """Maps a query-level Bradley-Terry feature to the probability that the candidate is evidence."""
+    """Maps a query-level Bradley-Terry feature to the candidate's expected grade / 4."""
 
     kind: Literal["platt", "isotonic"]
     feature: Literal["anchored", "relative"] = Field(
@@ -46,7 +49,7 @@ class Calibrator(Record):
     x: list[float] = Field(default_factory=list, description="isotonic: knots, interpolated linearly, clamped")
     y: list[float] = Field(default_factory=list)
     n: int = Field(ge=0, description="candidates it was fitted on")
-    n_positive: int = Field(ge=0)
+    n_positive: int = Field(ge=0, description="candidates of grade >= 3 (binary gold) it was fitted on")
 
     def apply(self, feature: np.ndarray) -> np.ndarray:
         if self.kind == "platt":
@@ -85,17 +88,26 @@ class Calibration(Record):
 
 
 def grades(example: Example) -> dict[str, float]:
-    """The reference order: evidence 1, the null anchor 0.5, anything else 0."""
-    out = {c.memory.memory_id: float(c.gold) for c in example.candidates}
-    out[NULL_ID] = 0.5
+    """The reference order: each candidate's grade (0-4), the null anchor `NULL_GRADE`."""
+    out = {c.memory.memory_id: float(c.graded()) for c in example.candidates}
+    out[NULL_ID] = NULL_GRADE
     return out
 
 
+def targets(example: Example) -> np.ndarray:
+    """What the calibrator fits, per candidate: grade / 4."""
+    return np.array([c.graded() / MAX_GRADE for c in example.candidates], dtype=float)
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, min_slope: float = 0.0) -> tuple[float, float]:
-    """`(a, b)` of `p = sigmoid(a x + b)`, with Platt's smoothed targets so separable data stays finite."""
+    """`(a, b)` of `p = sigmoid(a x + b)` by logistic loss; binary `y` get Platt's smoothed targets, fractional ones
+    are kept, clipped to [1 / (n + 2), 1 - 1 / (n + 2)], so separable data stays finite."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    n_pos, n_neg = y.sum(), len(y) - y.sum()
-    target = np.where(y > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    if np.isin(y, (0.0, 1.0)).all():
+        n_pos, n_neg = y.sum(), len(y) - y.sum()
+        target = np.where(y > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    else:
+        target = np.clip(y, 1 / (len(y) + 2), 1 - 1 / (len(y) + 2))
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         z = params[0] * x + params[1]
@@ -112,7 +124,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, min_slope: float = 0.0) -> tuple[
 def fit_calibrator(
     kind: Literal["platt", "isotonic"], feature: Literal["anchored", "relative"], x: np.ndarray, y: np.ndarray
 ) -> Calibrator:
-    n, n_pos = len(y), int(np.sum(y))
+    n, n_pos = len(y), int(np.sum(y >= EVIDENCE_TIER / MAX_GRADE))
     if kind == "platt":
         a, b = fit_logistic(x, y)
         return Calibrator(kind=kind, feature=feature, a=a, b=b, n=n, n_positive=n_pos)
@@ -235,12 +247,12 @@ def fit_calibration(
     relative_y: list[np.ndarray] = []
     for ex in examples:
         fit, _ = fit_query(ex, by_query[ex.query.query_id], panel, aggregate_config.prior, aggregate_config.max_iter)
-        gold = np.array([c.gold for c in ex.candidates], dtype=float)
+        target = targets(ex)
         relative_x.append(fit.relative())
-        relative_y.append(gold)
+        relative_y.append(target)
         if fit.anchored:
             anchored_x.append(fit.feature())
-            anchored_y.append(gold)
+            anchored_y.append(target)
     kind = aggregate_config.calibrator
     update = {}
     if relative_x:

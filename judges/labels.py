@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from judges.pooling import QueryFit, sigmoid
+from schemas import tier_of
 
 
 def win_rate_labels(strengths: dict[str, float]) -> dict[str, float]:
@@ -32,5 +33,6 @@ def fallback_labels(fit: QueryFit) -> np.ndarray:
 
 
 def tier(label: float) -> int:
-    """0 (useless) .. 4 (most useful): fifths of [0, 1]."""
-    return min(4, int(label * 5))
+    """0 (useless) .. 4 (answers alone): the nearest grade of `schemas.grade` to `4 * label`, since labels are
+    calibrated to expected grade / 4."""
+    return tier_of(label)

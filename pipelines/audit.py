@@ -29,10 +29,21 @@ from pipelines.report import BrowsedDialogue, BrowsedQuery, Section, browser_htm
 from pipelines.report import table_html as html_table
 from pipelines.shards import ShardError, write_atomic
 from pipelines.stages import read_stage
-from schemas import BuildConfig, Example, Judgment, SoftLabel
+from schemas import MAX_GRADE, BuildConfig, Example, Judgment, SoftLabel
 from scoring.metrics import BINS, bin_of
 
-METRICS = ("ece", "ece_adaptive", "brier", "auc", "pairwise_accuracy", "mean_label", "n", "n_positive")
+METRICS = (
+    "ece_graded",
+    "spearman",
+    "ece",
+    "ece_adaptive",
+    "brier",
+    "auc",
+    "pairwise_accuracy",
+    "mean_label",
+    "n",
+    "n_positive",
+)
 
 
 class RunError(ValueError):
@@ -98,7 +109,7 @@ def load_or_write_audit(run: Run) -> dict[str, Any]:
 
 
 def candidate_table(examples: list[Example], labels: dict[tuple[str, str], float]) -> pl.DataFrame:
-    """One row per (query, candidate): query_id, dialogue_id, skill, memory_id, origin, gold, label."""
+    """One row per (query, candidate): query_id, dialogue_id, skill, memory_id, origin, gold, grade, label."""
     rows = [
         (
             ex.query.query_id,
@@ -107,6 +118,7 @@ def candidate_table(examples: list[Example], labels: dict[tuple[str, str], float
             c.memory.memory_id,
             c.origin,
             c.gold,
+            c.graded(),
             labels[(ex.query.query_id, c.memory.memory_id)],
         )
         for ex in examples
@@ -119,18 +131,20 @@ def candidate_table(examples: list[Example], labels: dict[tuple[str, str], float
         "memory_id": pl.String,
         "origin": pl.String,
         "gold": pl.Int64,
+        "grade": pl.Int64,
         "label": pl.Float64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def reliability_bins(table: pl.DataFrame, bins: int = BINS) -> pl.DataFrame:
-    """Per equal-width label bin (the binning of `scoring.metrics.ece`): lo, hi, n, mean label, share gold."""
+    """Per equal-width label bin (the binning of `scoring.metrics.ece`): lo, hi, n, mean label, and `gold_rate`, the
+    mean target grade / 4 (the share of gold where candidates carry no grade)."""
     which = pl.Series("bin", bin_of(table["label"].to_numpy(), bins), dtype=pl.Int64)
     filled = (
         table.with_columns(which)
         .group_by("bin")
-        .agg(n=pl.len(), mean_label=pl.col("label").mean(), gold_rate=pl.col("gold").cast(pl.Float64).mean())
+        .agg(n=pl.len(), mean_label=pl.col("label").mean(), gold_rate=(pl.col("grade") / MAX_GRADE).mean())
         .with_columns(pl.col("bin").cast(pl.Int64))
     )
     return (
@@ -245,13 +259,22 @@ def _skill_table(table: pl.DataFrame, report: dict[str, Any]) -> pl.DataFrame:
         mean_label_gold=pl.col("label").filter(pl.col("gold") == 1).mean(),
         mean_label_other=pl.col("label").filter(pl.col("gold") == 0).mean(),
     )
+    without = (report.get("pooled_without_scenario") or {}).get("per_skill", {})
     figures_ = pl.DataFrame(
         [
-            {"skill": s, **{k: v.get(k) for k in ("ece", "brier", "auc", "pairwise_accuracy")}}
+            {
+                "skill": s,
+                **{k: v.get(k) for k in ("ece_graded", "spearman")},
+                "spearman_without_scenario": without.get(s, {}).get("spearman"),
+                **{k: v.get(k) for k in ("ece", "brier", "auc", "pairwise_accuracy")},
+            }
             for s, v in report["per_skill"].items()
         ],
         schema={
             "skill": pl.String,
+            "ece_graded": pl.Float64,
+            "spearman": pl.Float64,
+            "spearman_without_scenario": pl.Float64,
             "ece": pl.Float64,
             "brier": pl.Float64,
             "auc": pl.Float64,
@@ -268,11 +291,49 @@ def _reason_table(table: pl.DataFrame, report: dict[str, Any]) -> pl.DataFrame:
         max_label=pl.col("label").max(),
         labelled_relevant=(pl.col("label") >= 0.5).sum(),
     )
+    without = (report.get("pooled_without_scenario") or {}).get("per_reason", {})
     above = pl.DataFrame(
-        [{"origin": o, "above_gold": v.get("above_gold")} for o, v in report["per_reason"].items()],
-        schema={"origin": pl.String, "above_gold": pl.Float64},
+        [
+            {
+                "origin": o,
+                "target": v.get("mean_target"),
+                "ece_graded": v.get("ece_graded"),
+                "mean_label_without_scenario": without.get(o, {}).get("mean_label"),
+                "above_gold": v.get("above_gold"),
+            }
+            for o, v in report["per_reason"].items()
+        ],
+        schema={
+            "origin": pl.String,
+            "target": pl.Float64,
+            "ece_graded": pl.Float64,
+            "mean_label_without_scenario": pl.Float64,
+            "above_gold": pl.Float64,
+        },
     )
     return counts.join(above, on="origin", how="left").sort("origin")
+
+
+def tier_table(named: list[tuple[str, dict[str, Any] | None]]) -> pl.DataFrame:
+    """One row per tier 0-4: the share of candidates of that grade, then per set of labels (`tiers` of audit.json)
+    the share in that tier and, for tiers >= 1, precision and recall of keeping tier >= k against grade >= k."""
+    rows = []
+    for k in map(str, range(MAX_GRADE + 1)):
+        row: dict[str, Any] = {"tier": int(k), "share_grade": named[0][1]["share_grade"][k] if named[0][1] else None}
+        for name, fig in named:
+            at = (fig or {}).get("at_tier", {}).get(k, {})
+            row[f"{name}: share"] = (fig or {}).get("share_tier", {}).get(k)
+            row[f"{name}: precision >= k"] = at.get("precision")
+            row[f"{name}: recall >= k"] = at.get("recall")
+        rows.append(row)
+    schema = {"tier": pl.Int64, "share_grade": pl.Float64}
+    for name, _ in named:
+        schema |= {
+            f"{name}: share": pl.Float64,
+            f"{name}: precision >= k": pl.Float64,
+            f"{name}: recall >= k": pl.Float64,
+        }
+    return pl.DataFrame(rows, schema=schema)
 
 
 def _teacher_table(report: dict[str, Any], teachers: list[str]) -> pl.DataFrame:
@@ -306,19 +367,19 @@ def make_figures(run: Run, report: dict[str, Any], table: pl.DataFrame, reported
         (
             t,
             reliability_bins(candidate_table(reported, teacher_labels(run, reported, t))),
-            report["per_teacher"].get(t, {}).get("ece"),
+            report["per_teacher"].get(t, {}).get("ece_graded"),
         )
         for t in teachers
     ]
     per_skill = [
-        (skill, reliability_bins(part), report["per_skill"].get(skill, {}).get("ece"))
+        (skill, reliability_bins(part), report["per_skill"].get(skill, {}).get("ece_graded"))
         for (skill,), part in sorted(table.partition_by("skill", as_dict=True).items())
     ]
     flips = {t: report["per_teacher"].get(t, {}).get("position_flip_rate") for t in teachers}
     return {
         "reliability_pooled": (
             "Reliability of the pooled labels",
-            figures.reliability_figure([("pooled", reliability_bins(table), report["pooled"]["ece"])]),
+            figures.reliability_figure([("pooled", reliability_bins(table), report["pooled"]["ece_graded"])]),
         ),
         "reliability_teachers": (
             "Reliability per teacher (each alone, calibrated on the slice)",
@@ -379,7 +440,11 @@ def write_report(run_dir: Path, dialogues: int = 5) -> Path:
         ("cost", f"${m.get('cost_usd', 0)}"),
     ]
     sections = [
-        Section("summary", "Calibration against gold", html_table(summary) + img["reliability_pooled"]),
+        Section(
+            "summary",
+            "Calibration against graded gold (grade / 4) and binary gold",
+            html_table(summary) + img["reliability_pooled"],
+        ),
         Section(
             "teachers",
             "Teachers",
@@ -387,6 +452,18 @@ def write_report(run_dir: Path, dialogues: int = 5) -> Path:
             + img["reliability_teachers"]
             + img["teacher_agreement"]
             + img["position_flips"],
+        ),
+        Section(
+            "tiers",
+            "Tiers (label tier = nearest grade to 4 x label; graded gold from the scenario)",
+            html_table(
+                tier_table(
+                    [
+                        ("pooled", report.get("tiers")),
+                        ("without scenario", (report.get("pooled_without_scenario") or {}).get("tiers")),
+                    ]
+                )
+            ),
         ),
         Section("skills", "Skills", html_table(_skill_table(table, report)) + img["reliability_skills"]),
         Section("labels", "Labels and negatives", img["label_histogram"] + html_table(_reason_table(table, report))),

@@ -32,12 +32,15 @@ def _calibration_lines(report: dict[str, Any]) -> list[str]:
     """The audit's headline figures (on dialogues outside the calibration slice)."""
     counts = report.get("counts", {})
     lines = [
-        "## Calibration against the scenario's gold",
+        "## Calibration against the scenario's graded gold",
         "",
         f"Measured on {counts.get('reported_dialogues', '?')} dialogues outside the calibration slice (full figures: "
         "`audit/audit.json` in the run folder).",
         "",
-        "| labels | ECE | adaptive ECE | Brier | AUC |",
+        "Labels are calibrated to expected grade / 4 (`grade` 0-4 from the scenario; tier = nearest grade): ECE and",
+        "Spearman (within query) against it; ECE against binary gold is not what a graded label aims at.",
+        "",
+        "| labels | ECE vs grade/4 | Spearman | ECE vs 0/1 | AUC |",
         "|---|---|---|---|---|",
     ]
     rows = [
@@ -46,7 +49,7 @@ def _calibration_lines(report: dict[str, Any]) -> list[str]:
     ]
     rows += [(f"skill: {k}", v) for k, v in sorted(report.get("per_skill", {}).items())]
     for name, fig in rows:
-        cells = " | ".join(_fmt(fig.get(k)) for k in ("ece", "ece_adaptive", "brier", "auc"))
+        cells = " | ".join(_fmt(fig.get(k)) for k in ("ece_graded", "spearman", "ece", "auc"))
         lines.append(f"| {name} | {cells} |")
     lines.append("")
     return lines
@@ -92,7 +95,10 @@ def render_card(
         "Synthetic training data for agent-memory rerankers, built by memdistill. Each row is one query about a",
         "multi-session, dated dialogue generated from a seeded scenario world, with candidate memories (dialogue",
         "turns) that carry the scenario's gold relevance (`gold`), a soft label from a panel of teachers comparing",
-        "candidates pairwise in both orders and aggregated with Bradley–Terry (`label` in [0, 1]), a tier 0–4, and",
+        "candidates pairwise in both orders and aggregated with Bradley–Terry (`label` in [0, 1], calibrated to the",
+        "expected `grade` / 4), a tier 0–4 (the nearest grade), the graded relevance from the scenario (`grade`: 4",
+        "answers alone, 3 a necessary part, 2 the right fact at the wrong time, 1 same person or topic, 0 unrelated),",
+        "and",
         "where the candidate came from (`origin`: `evidence`, `constructed:<reason>` hard negatives, or",
         "`retrieved:<retriever>`).",
         "",

@@ -53,6 +53,7 @@ FEATURES = Features(
                 "speaker": Value("string"),
                 "timestamp": Value("string"),
                 "gold": Value("int8"),
+                "grade": Value("int8"),
                 "label": Value("float32"),
                 "tier": Value("int8"),
                 "origin": Value("string"),

@@ -49,7 +49,8 @@ def _fmt(value: float | None) -> str:
 
 
 def reliability_figure(panels: Sequence[tuple[str, pl.DataFrame, float | None]], ncols: int = 3) -> Figure:
-    """One reliability diagram per panel `(title, bins, ece)`: the share of gold per label bin against the diagonal.
+    """One reliability diagram per panel `(title, bins, ece)`: the mean target (grade / 4) per label bin against the
+    diagonal.
 
     `bins` has the columns of `pipelines.audit.reliability_bins` (`lo`, `hi`, `n`, `mean_label`, `gold_rate`).
     """
@@ -61,7 +62,7 @@ def reliability_figure(panels: Sequence[tuple[str, pl.DataFrame, float | None]],
             filled = bins.filter(pl.col("n") > 0)
             lo, hi = filled["lo"].to_numpy(), filled["hi"].to_numpy()
             ax.bar(lo, filled["gold_rate"].to_numpy(), width=hi - lo, align="edge", color=BAR, alpha=0.55,
-                   edgecolor="black", linewidth=0.5, label="share gold")  # fmt: skip
+                   edgecolor="black", linewidth=0.5, label="mean grade / 4")  # fmt: skip
             ax.plot(filled["mean_label"].to_numpy(), filled["gold_rate"].to_numpy(), "o", color="black", ms=3,
                     label="mean label")  # fmt: skip
             ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="perfect")
@@ -69,7 +70,7 @@ def reliability_figure(panels: Sequence[tuple[str, pl.DataFrame, float | None]],
                 ((lo + hi) / 2).tolist(), filled["gold_rate"].to_list(), filled["n"].to_list(), strict=True
             ):
                 ax.text(x, min(y + 0.02, 0.95), str(n), ha="center", va="bottom", fontsize=7)
-            ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="label", ylabel="share gold")
+            ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="label", ylabel="mean grade / 4")
             ax.set_title(f"{title} (ECE {_fmt(ece)}, n={int(bins['n'].sum())})", fontsize=9)
         for ax in axes[len(panels) :]:
             ax.set_axis_off()

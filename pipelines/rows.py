@@ -27,6 +27,7 @@ def to_row(example: Example, labels: list[SoftLabel]) -> DatasetRow:
                 speaker=c.memory.speaker,
                 timestamp=c.memory.timestamp.isoformat() if c.memory.timestamp else None,
                 gold=c.gold,
+                grade=c.grade,
                 label=by_id[c.memory.memory_id].label,
                 tier=by_id[c.memory.memory_id].tier,
                 origin=c.origin,

@@ -21,6 +21,7 @@ from schemas.dataset import DatasetRow, RowCandidate
 from schemas.dialogue import Dialogue, Session, Turn
 from schemas.example import Example, GeneratedDialogue
 from schemas.failure import Failure
+from schemas.grade import EVIDENCE_TIER, MAX_GRADE, NULL_GRADE, REASON_GRADE, grade_of, tier_of
 from schemas.judgment import Judgment
 from schemas.label import SoftLabel
 from schemas.memory import Memory
@@ -37,8 +38,12 @@ from schemas.version import SCHEMA_VERSION
 
 __all__ = [
     "DEFAULT_INSTRUCTION",
+    "EVIDENCE_TIER",
+    "MAX_GRADE",
+    "NULL_GRADE",
     "QWEN3_RERANKER_PREFIX",
     "QWEN3_RERANKER_SUFFIX",
+    "REASON_GRADE",
     "SCHEMA_VERSION",
     "SKILLS",
     "AggregateConfig",
@@ -69,9 +74,11 @@ __all__ = [
     "SplitConfig",
     "TeacherConfig",
     "Turn",
+    "grade_of",
     "load_config",
     "origin_kind",
     "qwen3_reranker_pair",
     "render_memory",
     "render_query",
+    "tier_of",
 ]

@@ -162,7 +162,7 @@ class AggregateConfig(_Section):
     weights: Literal["earned", "config"] = Field(
         default="earned", description="earned: config weight x reliability measured on the calibration slice"
     )
-    calibrator: Literal["platt", "isotonic"] = "platt"
+    calibrator: Literal["isotonic", "platt"] = "isotonic"  # labels are expected grade / 4: a sigmoid cannot fit them
     calibration_fraction: float = Field(
         default=0.2, gt=0, lt=1, description="share of the train dialogues that fits weights and the calibrator"
     )

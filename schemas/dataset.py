@@ -16,6 +16,7 @@ class RowCandidate(Record):
     speaker: str | None
     timestamp: str | None = Field(description="ISO 8601 session date-time")
     gold: int = Field(ge=0, le=1)
+    grade: int | None = Field(default=None, ge=0, le=4, description="graded relevance from the scenario, 0-4")
     label: float = Field(ge=0.0, le=1.0)
     tier: int = Field(ge=0, le=4)
     origin: str

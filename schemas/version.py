@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: graded relevance (`grade`) on candidates and rows

@@ -1,4 +1,5 @@
-"""Ranking and calibration metrics with binary relevance, as pure functions: the one ECE, Brier, AUC.
+"""Ranking and calibration metrics, as pure functions: the one ECE, Brier, AUC, and for graded relevance (0-4)
+the within-query Spearman and the tier table.
 
 A ranking is a list of booleans in rank order (True = a positive). `rank` builds it from scores; ties are broken
 pessimistically (a positive goes after the negatives it ties with), so a constant scorer earns nothing from the
@@ -11,7 +12,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy.stats import rankdata
+from scipy.stats import rankdata, spearmanr
+
+from schemas import EVIDENCE_TIER, MAX_GRADE, tier_of
 
 BINS = 10
 
@@ -158,3 +161,44 @@ def threshold_filter(scores: Sequence[float], relevant: Sequence[bool], threshol
         "precision@t": sum(kept) / len(kept) if kept else None,
         "recall@t": sum(kept) / total if total else None,
     }
+
+
+def spearman_within(groups: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
+    """Mean over groups (queries) of Spearman's rho between scores and graded gold, over the groups whose grades
+    differ; a group of constant scores counts 0. None when no group qualifies."""
+    rhos = []
+    for p, g in groups:
+        if len(g) < 2 or np.all(g == g[0]):
+            continue
+        rho = spearmanr(p, g).statistic if not np.all(p == p[0]) else 0.0
+        rhos.append(float(rho))
+    return float(np.mean(rhos)) if rhos else None
+
+
+def tier_table(scores: Sequence[float], grades: Sequence[int]) -> dict:
+    """How graded scores in [0, 1] fall into the tiers 0-4 (`schemas.tier_of`: the nearest grade to 4 * score).
+
+    `share_grade` / `share_tier`: the share of candidates of each graded-gold grade / each score tier.
+    `at_tier[k]` for k = 1..4, keeping the candidates whose tier is >= k: precision (share kept of grade >= k;
+    None when none is kept), recall (share of grade >= k kept), kept (share of all), and `precision_evidence`, the
+    share kept of grade >= 3 (binary gold).
+    """
+    s = np.asarray(scores, dtype=float)
+    g = np.asarray(grades, dtype=int)
+    tiers = np.array([tier_of(float(v)) for v in s], dtype=int)
+    n = len(s)
+    at_tier = {}
+    for k in range(1, MAX_GRADE + 1):
+        kept = tiers >= k
+        relevant = g >= k
+        at_tier[str(k)] = {
+            "precision": float(relevant[kept].mean()) if kept.any() else None,
+            "recall": float(kept[relevant].mean()) if relevant.any() else None,
+            "kept": float(kept.mean()) if n else None,
+            "precision_evidence": float((g[kept] >= EVIDENCE_TIER).mean()) if kept.any() else None,
+        }
+    return {"n": n, "share_grade": _shares(g), "share_tier": _shares(tiers), "at_tier": at_tier}
+
+
+def _shares(values: np.ndarray) -> dict[str, float | None]:
+    return {str(k): float((values == k).mean()) if len(values) else None for k in range(MAX_GRADE + 1)}

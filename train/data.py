@@ -49,7 +49,8 @@ def case_triples(case: RerankCase) -> list[Triple]:
 
 
 def row_to_case(row: DatasetRow) -> RerankCase:
-    """A dataset row as a reranking case: positives are the gold candidates, meta carries the skill."""
+    """A dataset row as a reranking case: positives are the gold candidates, meta carries the skill (and the graded
+    relevance of each candidate, `grades`, when the row has it)."""
     return RerankCase(
         case_id=row.query_id,
         query=row.query,
@@ -61,8 +62,15 @@ def row_to_case(row: DatasetRow) -> RerankCase:
             for c in row.candidates
         ],
         positives=[c.memory_id for c in row.candidates if c.gold == 1],
-        meta={"skill": row.skill, "dialogue_id": row.dialogue_id},
+        meta={"skill": row.skill, "dialogue_id": row.dialogue_id} | _grades(row),
     )
+
+
+def _grades(row: DatasetRow) -> dict[str, dict[str, int]]:
+    """`{"grades": {memory_id: grade}}` when every candidate of the row carries its graded relevance, else {}."""
+    if any(c.grade is None for c in row.candidates):
+        return {}
+    return {"grades": {c.memory_id: int(c.grade) for c in row.candidates if c.grade is not None}}
 
 
 def load_dataset_dir(path: str | Path, what: str) -> DatasetDict:

@@ -3,8 +3,11 @@
 Cases come from the exported dataset (`--data DIR --split test`), a case file (`--cases`), or a LoCoMo JSON
 (`--locomo`, candidates as turns, session summaries or observations, optionally fixed pools of N). Reports MAP,
 MRR@10, NDCG@10, Recall@1/5/10 (per case, averaged), and for probability scores ECE, Brier and precision/recall
-of keeping the candidates scored >= --threshold (pooled over candidates); overall and per skill (dataset) or per
-LoCoMo category. `--baselines bm25,embedding` scores the same cases with BM25 and the MiniLM bi-encoder. Cases
+of keeping the candidates scored >= --threshold (pooled over candidates), and the tier table
+(`scoring.metrics.tier_table`: score tier = nearest grade to 4 x score; precision and recall of keeping tier >= k
+against graded gold, which is the dataset's `grade` or, for cases with binary positives such as LoCoMo's, 4 for a
+positive and 0 otherwise) with the within-case Spearman against it; overall and per skill (dataset) or per LoCoMo
+category. `--baselines bm25,embedding` scores the same cases with BM25 and the MiniLM bi-encoder. Cases
 without positives are skipped and counted. Prints a table to stderr and the JSON report to stdout and --out.
 """
 
@@ -20,15 +23,36 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from schemas import RerankCase, ScoredCase
-from scoring.metrics import CALIBRATION, calibration, case_metrics, mean_metrics, rank, threshold_filter
+from scoring.metrics import (
+    CALIBRATION,
+    calibration,
+    case_metrics,
+    mean_metrics,
+    rank,
+    spearman_within,
+    threshold_filter,
+    tier_table,
+)
 from train.baselines import BASELINES, baseline_scores
 from train.data import CaseFileError, check_cases, load_dataset_dir, read_cases, read_scores, rows_to_cases, write_jsonl
 from train.locomo import CANDIDATE_KINDS, LocomoError, load_locomo
 
 log = logging.getLogger("train.evaluate")
 
-TABLE_COLUMNS: tuple[str, ...] = ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10", "ece", "brier")
+TABLE_COLUMNS: tuple[str, ...] = (
+    "map",
+    "mrr@10",
+    "ndcg@10",
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "spearman",
+    "ece",
+    "brier",
+)
 
 
 def group_of(case: RerankCase) -> str:
@@ -37,11 +61,20 @@ def group_of(case: RerankCase) -> str:
     return str(meta.get("skill") or meta.get("category_name") or meta.get("category") or "all")
 
 
-def _pooled(pairs: list[tuple[float, bool]], calibrated: bool, threshold: float) -> dict[str, float | None]:
+def _pooled(pairs: list[tuple[float, bool, int]], calibrated: bool, threshold: float) -> dict[str, Any]:
+    """Calibration and filtering figures of (score, relevant, grade) triples (None unless `calibrated`)."""
     if not calibrated:
-        return dict.fromkeys(CALIBRATION)
-    scores, relevant = [s for s, _ in pairs], [r for _, r in pairs]
-    return {**calibration(scores, relevant), **threshold_filter(scores, relevant, threshold)}
+        return {**dict.fromkeys(CALIBRATION), "tiers": None}
+    scores, relevant = [s for s, _, _ in pairs], [r for _, r, _ in pairs]
+    tiers = tier_table(scores, [g for _, _, g in pairs])
+    return {**calibration(scores, relevant), **threshold_filter(scores, relevant, threshold), "tiers": tiers}
+
+
+def grades_of(case: RerankCase) -> dict[str, int]:
+    """Graded relevance per candidate: the case's `meta["grades"]`, else 4 for a positive and 0 otherwise."""
+    given = case.meta.get("grades") or {}
+    positives = set(case.positives or [])
+    return {c.id: int(given.get(c.id, 4 if c.id in positives else 0)) for c in case.candidates}
 
 
 def check_finite(scored: Sequence[ScoredCase]) -> None:
@@ -63,7 +96,8 @@ def evaluate_scores(
     check_finite(scored)
     by_id = {s.case_id: s.scores for s in scored}
     per_group: dict[str, list[dict[str, float]]] = defaultdict(list)
-    pooled: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    pooled: dict[str, list[tuple[float, bool, int]]] = defaultdict(list)
+    graded: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
     overall: list[dict[str, float]] = []
     skipped: dict[str, int] = defaultdict(int)
     for case in cases:
@@ -81,7 +115,11 @@ def evaluate_scores(
         overall.append(metrics)
         per_group[group].append(metrics)
         positives = set(case.positives)
-        pooled[group] += [(scores[c.id], c.id in positives) for c in case.candidates]
+        grades = grades_of(case)
+        pooled[group] += [(scores[c.id], c.id in positives, grades[c.id]) for c in case.candidates]
+        graded[group].append(
+            (np.array([scores[c.id] for c in case.candidates]), np.array([grades[c.id] for c in case.candidates]))
+        )
     groups = sorted(set(per_group) | set(skipped))
     everything = [pair for g in groups for pair in pooled[g]]
     return {
@@ -89,10 +127,15 @@ def evaluate_scores(
         "evaluated": len(overall),
         "skipped_no_positives": sum(skipped.values()),
         "threshold": threshold,
-        "overall": {**mean_metrics(overall), **_pooled(everything, calibrated, threshold)},
+        "overall": {
+            **mean_metrics(overall),
+            "spearman": spearman_within([x for g in groups for x in graded[g]]),
+            **_pooled(everything, calibrated, threshold),
+        },
         "by_group": {
             g: {
                 **mean_metrics(per_group[g]),
+                "spearman": spearman_within(graded[g]),
                 **_pooled(pooled[g], calibrated, threshold),
                 "skipped_no_positives": skipped[g],
             }

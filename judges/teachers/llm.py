@@ -1,8 +1,11 @@
 """The LLM pairwise teacher: a model sees the query and two memories and says which helps more.
 
-The probability that the first memory is more useful comes from the model's A/B next-token log-probabilities
-where the provider gives them (`method = "logprobs"`), or else from a structured verdict with a confidence
-(`"verdict"`). Each ordered pair is its own call, so asking both orders measures and cancels position bias.
+The probability that the first memory is more useful comes from the model's A/B/T next-token log-probabilities
+where the provider gives them (`method = "logprobs"`; T, a tie, counts half to each side), or else from a structured
+verdict with a confidence (`"verdict"`; a tie is 0.5). The prompt describes the graded scale of `schemas.grade`, so
+the model compares grades (an answer > a part of it > the right fact at the wrong time > the same person or topic >
+unrelated) and says T when both are equally useful; Bradley-Terry keeps a tie as half a win each.
+Each ordered pair is its own call, so asking both orders measures and cancels position bias.
 An answer that stays unusable after the provider's retries is kept aside as a `Failure`; its pair is simply
 not judged by this teacher. It judges the null anchor too: "Memory B: (no memory)".
 """
@@ -31,13 +34,22 @@ SYSTEM = (
     "time (a memory can be out of date when the question is asked), cause and effect, and whom a pronoun refers to. "
     'One of them may be "(no memory)": a memory that does not help answer the question (out of date, about '
     "someone or something else, or unrelated) is worse than no memory, and a memory that helps is better than none. "
-    "Answer with one letter: A or B."
+    "Usefulness is graded, best first: answers the question alone; a necessary part of the answer (one step of "
+    "several, or the fact the question gives to the wrong person); the right fact at the wrong time or an earlier "
+    "state; the same person or topic without the answer; unrelated. "
+    "Answer with one letter: A if A is more useful, B if B is, T if both are equally useful."
 )
 
 
 class PairVerdict(BaseModel):
-    better: Literal["A", "B"]
+    better: Literal["A", "B", "T"] = Field(description="T: both equally useful")
     confidence: float = Field(ge=0.5, le=1.0, description="how sure, from 0.5 (a guess) to 1.0 (certain)")
+
+    def p_first(self) -> float:
+        """P(A is more useful); a tie is 0.5 whatever the confidence."""
+        if self.better == "T":
+            return 0.5
+        return self.confidence if self.better == "A" else 1.0 - self.confidence
 
 
 def prompt(example: Example, first: str, second: str) -> list[dict[str, str]]:
@@ -50,20 +62,22 @@ def prompt(example: Example, first: str, second: str) -> list[dict[str, str]]:
         f"Question:\n{render_query(q.text, q.context, q.query_time)}\n\n"
         f"Memory A: {render_memory(by_id[first])}\n"
         f"Memory B: {render_memory(by_id[second])}\n\n"
-        "Which memory is more useful for answering the question, A or B?"
+        "Which memory is more useful for answering the question: A, B, or T (equally useful)?"
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
 def p_from_logprobs(top: dict[str, float]) -> float | None:
-    """P(A) from the first position's top log-probabilities (tokens like "A", " A", "a"); None if neither shows."""
-    mass = {"A": 0.0, "B": 0.0}
+    """P(A) from the first position's top log-probabilities (tokens like "A", " A", "a"), a tie ("T") counting half
+    to each side: (A + T / 2) / (A + B + T); None if neither A nor B shows."""
+    mass = {"A": 0.0, "B": 0.0, "T": 0.0}
     for token, logprob in top.items():
         letter = token.strip().upper()
         if letter in mass:
             mass[letter] += math.exp(logprob)
-    total = mass["A"] + mass["B"]
-    return mass["A"] / total if total > 0 else None
+    if mass["A"] + mass["B"] == 0:
+        return None
+    return (mass["A"] + mass["T"] / 2) / sum(mass.values())
 
 
 @dataclass
@@ -89,7 +103,7 @@ class LLMPairwiseTeacher:
             tokens += result.input_tokens + result.output_tokens
             verdict = result.parsed
             raw = verdict.model_dump_json()
-            p = verdict.confidence if verdict.better == "A" else 1.0 - verdict.confidence
+            p = verdict.p_first()
         return Judgment(
             teacher=self.name, query_id=example.query.query_id, first=pair[0], second=pair[1], p_first=p, raw=raw,
             tokens=tokens,

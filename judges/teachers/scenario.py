@@ -1,17 +1,13 @@
-"""The scenario teacher: graded usefulness read from how each candidate was made, not just the 0/1 gold.
+"""The scenario teacher: graded usefulness read from how each candidate was made, the grades of `schemas.grade`
+(4 answers alone, 3 a necessary part, 2 the right fact at the wrong time, 1 same person or topic, 0 unrelated), the
+one table the graded gold of the dataset is computed from: the teacher agrees with graded gold by construction, so
+the audit reports the panel without it beside the pooled labels.
 
-Grades (one step = one logit at temperature 1; the calibration stage later fits the teacher's slope):
-
-| candidate                                                                        | grade |
-|----------------------------------------------------------------------------------|-------|
-| evidence: a full answer                                                          | 3     |
-| evidence of a `multi_hop` query with several evidence turns: one link of the chain | 2   |
-| the null anchor, "no memory"                                                     | 1.5   |
-| constructed near miss: the same entity or event at another time, or the truth's neighbour (`NEAR_MISS`) | 1 |
-| constructed `lexical` look-alike, or a retrieved negative                        | 0     |
-
-`p_first = sigmoid((grade_first - grade_second) / temperature)`. Deterministic, no model. In a keyless build it is
-the one teacher that understands time and cause; its weight is earned on the calibration slice like any other's.
+The null anchor, "no memory", sits at `NULL_GRADE` = 2.5: a memory the answer needs beats having none, a fact of the
+wrong time or a neighbour of the truth does not. One grade is one logit at temperature 1:
+`p_first = sigmoid((grade_first - grade_second) / temperature)`; the calibration stage later fits the teacher's
+slope. Deterministic, no model. In a keyless build it is the one teacher that understands time and cause; its
+weight is earned on the calibration slice like any other's.
 """
 
 from __future__ import annotations
@@ -21,50 +17,28 @@ from dataclasses import dataclass
 
 from judges.anchor import NULL_ID
 from judges.pairing import Pair
-from schemas import Candidate, Example, Failure, Judgment
+from schemas import NULL_GRADE as SCHEMA_NULL_GRADE
+from schemas import Candidate, Example, Failure, Judgment, grade_of
 
-FULL_ANSWER = 3.0
-LINK = 2.0
-NULL_GRADE = 1.5
-NEAR = 1.0
+FULL_ANSWER = 4.0
+LINK = 3.0
+NULL_GRADE = SCHEMA_NULL_GRADE
+NEAR = 2.0
+NEIGHBOUR = 1.0
 UNRELATED = 0.0
-
-NEAR_MISS = frozenset(
-    {
-        "superseded",
-        "other_time",
-        "same_entity",
-        "other_attribute",
-        "effect_for_cause",
-        "cause_for_effect",
-        "other_cause",
-        "other_effect",
-        "other_event",
-        "wrong_referent",
-        "other_person",
-        "other_company",
-        "same_event",
-    }
-)
-FAR = frozenset({"lexical", "other_query", "same_topic"})
 
 
 def grade(example: Example, candidate: Candidate) -> float:
-    """The usefulness grade of one candidate for the example's query (see the module table)."""
-    kind, _, reason = candidate.origin.partition(":")
-    if candidate.gold == 1 or kind == "evidence":
-        chain = example.query.skill == "multi_hop" and len(example.query.evidence) > 1
-        return LINK if chain else FULL_ANSWER
-    if kind == "retrieved":
-        return UNRELATED
-    if reason in NEAR_MISS:
-        return NEAR
-    if reason in FAR:
-        return UNRELATED
-    raise ValueError(
-        f"scenario teacher: query {example.query.query_id!r}, candidate {candidate.memory.memory_id!r}: "
-        f"origin {candidate.origin!r} has no grade"
-    )
+    """The usefulness grade of one candidate for the example's query: its scenario grade, or, for a candidate made
+    without one, the grade `schemas.grade_of` gives its origin (evidence answers alone when it is the only turn)."""
+    if candidate.grade is not None:
+        return float(candidate.grade)
+    try:
+        return float(grade_of(candidate.origin, example.query.skill, len(example.query.evidence) == 1))
+    except ValueError as error:
+        raise ValueError(
+            f"scenario teacher: query {example.query.query_id!r}, candidate {candidate.memory.memory_id!r}: {error}"
+        ) from None
 
 
 def grades(example: Example) -> dict[str, float]:

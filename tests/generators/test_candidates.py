@@ -7,7 +7,7 @@ import pytest
 
 import generators
 from generators.retrieve import bm25_ranking, embedding_rankings, interleave
-from schemas import BuildConfig, ContextTurn, GeneratedDialogue, Memory, Query
+from schemas import REASON_GRADE, BuildConfig, ContextTurn, GeneratedDialogue, Memory, Query
 from tests.generators.helpers import answering_ids
 
 # the skills `answering_ids` recomputes gold for (the other writers have their own tests)
@@ -47,6 +47,24 @@ def test_gold_is_exactly_the_evidence_and_candidates_precede_the_query(dialogues
             assert {c.memory.memory_id for c in e.candidates if c.gold} == set(e.query.evidence)
             assert all(c.origin == "evidence" for c in e.candidates if c.gold)
             assert all(c.memory.timestamp <= e.query.query_time for c in e.candidates)
+
+
+def test_grades_follow_the_scenario(dialogues, examples):
+    """Evidence that states every answer is 4, one part of several (or a speaker_swap turn) 3; negatives by reason."""
+    seen = set()
+    for g in dialogues:
+        said = expresses(g)
+        for e in examples[g.dialogue.dialogue_id]:
+            needed = answering_ids(g, e.query.query_id) & set().union(*(said[c.memory.memory_id] for c in e.candidates))
+            for c in e.candidates:
+                kind, _, reason = c.origin.partition(":")
+                if kind == "evidence":
+                    alone = needed <= said[c.memory.memory_id] and e.query.skill != "speaker_swap"
+                    assert c.grade == (4 if alone else 3), (e.query.skill, c)
+                else:
+                    assert c.grade == (REASON_GRADE[reason] if kind == "constructed" else 0)
+                seen.add(c.grade)
+    assert seen == {0, 1, 2, 3, 4}
 
 
 def test_no_negative_expresses_an_answer(dialogues, examples):

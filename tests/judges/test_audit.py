@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from judges import aggregate, audit_labels, fit_calibration
-from judges.audit import label_metrics, per_reason
+from judges.audit import label_metrics, per_reason, tiers
 from judges.consistency import intransitive_triads
 from schemas import AggregateConfig, JudgeConfig, Judgment, TeacherConfig
 from scoring.metrics import auc, brier, ece, ece_adaptive, pairwise_accuracy
@@ -49,9 +49,46 @@ def test_label_metrics_and_reasons_on_a_toy():
     assert m["brier"] == pytest.approx((0.16 + 0.49 + 0.01) / 3)
     assert m["n"] == 3 and m["n_positive"] == 1
     reasons = per_reason([ex], labels)
-    assert reasons["constructed:superseded"] == {"n": 1, "mean_label": 0.7, "above_gold": 1.0}
+    assert reasons["constructed:superseded"] == {
+        "n": 1,
+        "mean_label": 0.7,
+        "mean_target": 0.0,  # no grade: 4 * gold
+        "ece_graded": pytest.approx(0.7),
+        "above_gold": 1.0,
+    }
     assert reasons["retrieved:bm25"]["above_gold"] == 0.0
     assert reasons["evidence"]["above_gold"] is None
+
+
+def test_graded_metrics_and_tiers_read_the_grades():
+    ex = example("q", "?", {"g": "gold", "x": "near miss", "y": "far"}, gold=["g"])
+    grades = {"g": 4, "x": 2, "y": 0}
+    ex = ex.model_copy(
+        update={"candidates": [c.model_copy(update={"grade": grades[c.memory.memory_id]}) for c in ex.candidates]}
+    )
+    labels = {("q", "g"): 0.9, ("q", "x"): 0.5, ("q", "y"): 0.2}
+    m = label_metrics([ex], labels)
+    assert m["spearman"] == pytest.approx(1.0) and m["auc"] == pytest.approx(1.0)
+    # targets 1, .5, 0 in three bins: (.1 + 0 + .2) / 3
+    assert m["ece_graded"] == pytest.approx(0.1)
+    t = tiers([ex], labels)
+    assert t["share_grade"] == {
+        "0": pytest.approx(1 / 3),
+        "1": 0.0,
+        "2": pytest.approx(1 / 3),
+        "3": 0.0,
+        "4": pytest.approx(1 / 3),
+    }
+    assert t["share_tier"]["1"] == pytest.approx(1 / 3)  # 0.2 is nearest grade 1
+    assert t["at_tier"]["1"] == {
+        "precision": pytest.approx(2 / 3),
+        "recall": 1.0,
+        "kept": 1.0,
+        "precision_evidence": pytest.approx(1 / 3),
+    }
+    assert t["at_tier"]["4"]["precision"] == 1.0 and t["at_tier"]["4"]["recall"] == 1.0
+    swapped = {("q", "g"): 0.5, ("q", "x"): 0.9, ("q", "y"): 0.2}
+    assert label_metrics([ex], swapped)["spearman"] == pytest.approx(0.5)
 
 
 def _j(teacher: str, first: str, second: str, p: float) -> Judgment:

@@ -17,8 +17,19 @@ def test_win_rate_labels_order_and_range():
     assert win_rate_labels({"only": 3.0}) == {"only": 0.5}
 
 
-def test_tiers_are_fifths():
-    assert [tier(x) for x in (0.0, 0.19, 0.2, 0.5, 0.79, 0.8, 1.0)] == [0, 0, 1, 2, 3, 4, 4]
+def test_tiers_are_the_nearest_grade():
+    assert [tier(x) for x in (0.0, 0.12, 0.13, 0.37, 0.5, 0.62, 0.63, 0.87, 0.88, 1.0)] == [
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
 
 
 def _j(teacher: str, first: str, second: str, p: float) -> Judgment:

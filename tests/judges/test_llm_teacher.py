@@ -12,7 +12,7 @@ import pytest
 from judges import judge
 from judges.anchor import NULL_ID
 from judges.bradley_terry import fit
-from judges.teachers.llm import p_from_logprobs
+from judges.teachers.llm import PairVerdict, p_from_logprobs, prompt
 from providers.registry import make_provider
 from schemas import JudgeConfig, Judgment, ProviderConfig, TeacherConfig
 from tests.judges.toy import porto
@@ -168,3 +168,12 @@ def test_logprob_parsing():
     assert p_from_logprobs({"A": math.log(0.6), "B": math.log(0.2), "x": -1.0}) == pytest.approx(0.75)
     assert p_from_logprobs({" a": 0.0}) == 1.0
     assert p_from_logprobs({"Sure": 0.0}) is None
+
+
+def test_a_tie_counts_half_to_each_side():
+    assert p_from_logprobs({"A": math.log(0.2), "B": math.log(0.2), "T": math.log(0.6)}) == pytest.approx(0.5)
+    assert p_from_logprobs({"A": math.log(0.5), "T": math.log(0.5)}) == pytest.approx(0.75)
+    assert p_from_logprobs({"T": 0.0}) is None  # neither side shows: ask for a verdict
+    assert PairVerdict(better="T", confidence=0.9).p_first() == 0.5
+    assert PairVerdict(better="B", confidence=0.9).p_first() == pytest.approx(0.1)
+    assert "T if both are equally useful" in prompt(porto(), "m_gold", NULL_ID)[0]["content"]

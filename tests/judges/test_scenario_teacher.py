@@ -9,7 +9,7 @@ import pytest
 from judges import judge
 from judges.anchor import NULL_ID
 from judges.teachers import make_teacher
-from judges.teachers.scenario import FULL_ANSWER, LINK, NEAR, NULL_GRADE, UNRELATED, grades
+from judges.teachers.scenario import FULL_ANSWER, LINK, NEAR, NEIGHBOUR, NULL_GRADE, UNRELATED, grades
 from schemas import Candidate, Example, JudgeConfig, TeacherConfig
 from tests.judges.toy import porto
 
@@ -43,10 +43,16 @@ def test_grades_full_answer_near_miss_null_and_unrelated():
         "m_cat": NEAR,
         "m_bike": UNRELATED,
         "m_film": UNRELATED,
-        "m_job": NEAR,
+        "m_job": NEIGHBOUR,
         NULL_ID: NULL_GRADE,
     }
-    assert FULL_ANSWER > LINK > NULL_GRADE > NEAR > UNRELATED
+    assert FULL_ANSWER > LINK > NULL_GRADE > NEAR > NEIGHBOUR > UNRELATED
+
+
+def test_a_candidate_grade_from_the_scenario_wins_over_its_origin():
+    ex = with_origins(porto(), ORIGINS)
+    graded = [c.model_copy(update={"grade": 3}) if c.gold else c for c in ex.candidates]
+    assert grades(ex.model_copy(update={"candidates": graded}))["m_gold"] == LINK
 
 
 def test_multi_hop_links_sit_below_a_full_answer():
@@ -55,8 +61,9 @@ def test_multi_hop_links_sit_below_a_full_answer():
     assert g["m_gold"] == g["m_job"] == LINK
     # a multi_hop query whose one evidence turn holds the whole chain: that turn is a full answer
     assert grades(with_origins(porto(), ORIGINS, skill="multi_hop"))["m_gold"] == FULL_ANSWER
-    # several evidence turns of another skill are each a full answer
-    assert grades(with_origins(porto(), {**ORIGINS, "m_job": "evidence"}))["m_job"] == FULL_ANSWER
+    # without a scenario grade, one evidence turn of several is a part of the answer, whatever the skill
+    assert grades(with_origins(porto(), {**ORIGINS, "m_job": "evidence"}))["m_job"] == LINK
+    assert grades(with_origins(porto(), ORIGINS, skill="speaker_swap"))["m_gold"] == LINK
 
 
 def test_unanswerable_query_puts_the_null_above_every_candidate():
@@ -72,11 +79,11 @@ def test_pair_probability_is_a_sigmoid_of_the_grade_gap():
         teacher = make_teacher(TeacherConfig(name="world", kind="scenario", temperature=temperature))
         js = teacher.judge([ex], [pairs], [])
         p = {(j.first, j.second): j.p_first for j in js}
-        assert p[("m_gold", "m_film")] == pytest.approx(1 / (1 + math.exp(-3.0 / temperature)))
+        assert p[("m_gold", "m_film")] == pytest.approx(1 / (1 + math.exp(-4.0 / temperature)))
         assert p[("m_gold", "m_film")] + p[("m_film", "m_gold")] == pytest.approx(1.0)
-        assert p[("m_cat", NULL_ID)] == pytest.approx(1 / (1 + math.exp(0.5 / temperature)))
+        assert p[("m_cat", NULL_ID)] == pytest.approx(1 / (1 + math.exp(0.5 / temperature)))  # superseded: 2
         assert p[("m_bike", "m_film")] == 0.5
-        assert js[0].raw == "g1=3 g2=0" and all(j.teacher == "world" for j in js)
+        assert js[0].raw == "g1=4 g2=0" and all(j.teacher == "world" for j in js)
 
 
 def test_unknown_origin_is_a_clear_error():

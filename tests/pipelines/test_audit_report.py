@@ -45,7 +45,7 @@ FIGURES = {
     "teacher_agreement",
     "position_flips",
 }
-SECTIONS = ("summary", "teachers", "skills", "labels", "browser")
+SECTIONS = ("summary", "teachers", "tiers", "skills", "labels", "browser")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -76,6 +76,7 @@ def test_page_embeds_every_figure_written_beside_it(run_dir):
     for section in SECTIONS:
         assert f'<section id="{section}">' in page
     assert json.loads((audit / "audit.json").read_text())["pooled"]["n"] > 0
+    assert "<th>pooled: precision &gt;= k</th>" in page and "<th>without scenario: share</th>" in page
 
 
 def test_same_run_same_bytes(run_dir):
@@ -105,8 +106,8 @@ def test_reliability_bins_and_teacher_labels_agree_with_audit_json(run_dir):
     assert bins["n"].sum() == table.height == report["pooled"]["n"]
     filled = bins.filter(pl.col("n") > 0)
     from_bins = float((filled["n"] * (filled["mean_label"] - filled["gold_rate"]).abs()).sum() / table.height)
-    assert from_bins == pytest.approx(report["pooled"]["ece"], abs=1e-12)
-    assert from_bins == pytest.approx(ece(table["label"].to_numpy(), table["gold"].to_numpy()), abs=1e-12)
+    assert from_bins == pytest.approx(report["pooled"]["ece_graded"], abs=1e-12)  # bins read graded gold
+    assert from_bins == pytest.approx(ece(table["label"].to_numpy(), table["grade"].to_numpy() / 4), abs=1e-12)
     for teacher in ("scenario", "bm25"):
         own = label_metrics(reported, teacher_labels(run, reported, teacher))
         assert own["ece"] == pytest.approx(report["per_teacher"][teacher]["ece"], abs=1e-9)

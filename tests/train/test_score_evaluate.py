@@ -169,6 +169,18 @@ def test_evaluate_reports_calibration_for_students_only() -> None:
     assert uncalibrated["ece"] is None and uncalibrated["map"] == 1.0
 
 
+def test_evaluate_reports_the_tier_table_on_graded_and_binary_cases() -> None:
+    scored = [ScoredCase(case_id="c1", scores={"a": 0.9, "b": 0.7})]  # tiers 4 and 3
+    binary = evaluate_scores(CASES, scored)["overall"]  # positives only: a is grade 4, b grade 0
+    assert binary["tiers"]["at_tier"]["3"] == {"precision": 0.5, "recall": 1.0, "kept": 1.0, "precision_evidence": 0.5}
+    assert binary["spearman"] == pytest.approx(1.0)
+    graded = [CASES[0].model_copy(update={"meta": {"skill": "temporal", "grades": {"a": 4, "b": 3}}})]
+    tiers = evaluate_scores(graded, scored)["overall"]["tiers"]
+    assert tiers["share_grade"]["3"] == 0.5 and tiers["share_tier"]["3"] == 0.5
+    assert tiers["at_tier"]["3"]["precision"] == 1.0 and tiers["at_tier"]["4"]["recall"] == 1.0
+    assert evaluate_scores(graded, scored, calibrated=False)["overall"]["tiers"] is None
+
+
 def test_evaluate_cli_baselines_without_a_model(
     toy_dataset_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
