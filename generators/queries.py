@@ -29,15 +29,16 @@ def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:
 
 
 # how people open or close a question to an assistant; the question itself stays whole
-FRONTINGS = (
-    "Remind me, {q}", "Quick question: {q}", "Do you remember this: {q}", "I forgot, {q}", "Can you check: {q}",
-    "Thinking back, {q}", "Hey, {q}", "Sorry if I asked before, {q}", "One thing I can't recall: {q}",
-    "From our chats, {q}", "Help me out here: {q}", "I was wondering, {q}", "Real quick, {q}",
-    "Going back a bit, {q}", "Okay, so {q}", "Before I forget: {q}", "Random one, {q}",
+FRONTINGS = (  # short: the question's own first words still show, so frontings do not become templates
+    "Remind me, {q}", "Quick one: {q}", "Hey, {q}", "Okay, {q}", "So, {q}", "Wait, {q}", "Hmm, {q}", "Also, {q}",
+    "Sorry, {q}", "Honestly, {q}", "Um, {q}", "Question: {q}", "Curious: {q}", "By the way, {q}", "Oh, {q}",
+    "Actually, {q}", "Now, {q}", "Random: {q}", "Quickly, {q}", "Right, {q}", "Anyway, {q}", "Say, {q}",
+    "Listen, {q}", "Hey there, {q}", "Okay so, {q}", "Serious question: {q}", "Small thing: {q}", "Huh, {q}",
 )  # fmt: skip
 TAILS = (
     "{q} I can't remember.", "{q} I think it came up a while ago.", "{q} Just checking.",
     "{q} It's on the tip of my tongue.", "{q} I want to get it right.", "{q} It came up in one of our chats.",
+    "{q} No rush.", "{q} I should know this by now.", "{q} Asking for a card I'm writing.",
 )  # fmt: skip
 
 
@@ -49,13 +50,13 @@ _QUESTION_WORDS = frozenset(
 
 
 def vary_question(text: str, rng: random.Random) -> str:
-    """The question as users type it: a third of the time with a fronting or a closing remark around it."""
+    """The question as users type it: about half the time with a fronting or a closing remark around it."""
     roll = rng.random()
-    if roll < 0.2:
+    if roll < 0.4:
         first = text.split(" ", 1)[0]
         q = text[:1].lower() + text[1:] if first.lower() in _QUESTION_WORDS else text
         return rng.choice(FRONTINGS).format(q=q)
-    if roll < 0.32:
+    if roll < 0.55:
         return rng.choice(TAILS).format(q=text)
     return text
 

@@ -35,7 +35,7 @@ class _Section(BaseModel):
 
 
 class GenerateConfig(_Section):
-    dialogues: int = Field(default=60, ge=1, le=10**9)
+    dialogues: int = Field(default=40, ge=1, le=10**9)
     sessions: int = Field(default=12, ge=2, le=60, description="sessions per dialogue")
     episodes: int = Field(default=14, ge=0, le=200, description="everyday episodes per speaker (generators.life)")
     filler: Literal["scripted", "chitchat"] = Field(
