@@ -3,7 +3,7 @@
 # and recipe-data-path throughput, the real recipe on the default build with finite losses, a table printed last).
 # Prepare on the CPU machine, from the project root:
 #   ../shared/gpu/wheels.sh                      # the wheels the GPU image lacks, into .whl/
-#   make run                                     # the default build: runs/default/dataset (under 1 MB)
+#   make run                                     # the default build: runs/default/dataset (a few MB)
 # then run there with carry [".whl", "runs/default/dataset"] and a timeout of ~420 s:
 #   bash bench/gpu_check.sh                       # logs and JSON under $OUT (or runs/gpu_check)
 # Extra arguments go to bench/gpu_check.py (e.g. --budget-s 300, --set stages.bce.epochs=1).
