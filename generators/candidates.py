@@ -32,9 +32,8 @@ def _dialogue_negatives(
     """Negatives from the whole dialogue, as a memory system's first stage lets them through: the evidence of the
     dialogue's other queries (what evidence looks like, for another need), then other turns that state something
     about the world (same people, same kinds of news), in seeded order. None expresses an answer of `query`."""
-    said = {t.turn_id for t in turns}
     usable = {t.turn_id for t in turns if t.turn_id not in taken and not answers & set(t.expresses)}
-    others = sorted({e for q in generated.queries if q.query_id != query.query_id for e in q.evidence} & usable & said)
+    others = sorted({e for q in generated.queries if q.query_id != query.query_id for e in q.evidence} & usable)
     stating = sorted({t.turn_id for t in turns if t.expresses} & usable - set(others))
     # matched to the evidence: where it sits in the dialogue and how long it is, so that neither position, date
     # nor length tells gold from these negatives

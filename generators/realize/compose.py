@@ -233,18 +233,22 @@ LEAD_TAILS = (
 )  # fmt: skip
 
 
+def _lower_first(text: str) -> str:
+    """`text` to follow a comma: its first letter lower-cased, unless it is the word "I"."""
+    return text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
+
+
 def vary(text: str, addressee: str, rng: random.Random, by_name: bool = False) -> str:
     """`text` sometimes opened with an interjection and sometimes addressed to `addressee` by name (always, with
     `by_name`), the way people write; the words that carry meaning stay as they were."""
     roll = 0.25 + 0.35 * rng.random() if by_name else rng.random()
     if roll < 0.25 and text[:1].isalpha():
-        head = text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
-        return f"{rng.choice(INTERJECTIONS)} {head}"
+        return f"{rng.choice(INTERJECTIONS)} {_lower_first(text)}"
     if roll < 0.45:
         first, _, rest = text.partition(" ")
         if first.endswith((",", "!", ".", "?")) and rest:
             return f"{first[:-1]}, {addressee}{first[-1]} {rest}"
-        return f"{addressee}, {text[:1].lower() + text[1:] if not text.startswith(('I ', 'I' + chr(39))) else text}"
+        return f"{addressee}, {_lower_first(text)}"
     if roll < 0.6 and text[-1:] in ".!?":
         return f"{text[:-1]}, {addressee}{text[-1]}"
     return text

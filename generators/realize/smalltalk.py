@@ -103,13 +103,12 @@ def _corpus() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@cache
-def _lower_words() -> frozenset[str]:
+def _count_lower(corpus: dict) -> frozenset[str]:
     """Words the corpus writes in lower case at least 20 times and three times as often as capitalised: such a
     word, capitalised, starts a sentence; it is not a name."""
     lower: dict[str, int] = {}
     upper: dict[str, int] = {}
-    for conversation in _corpus().values():
+    for conversation in corpus.values():
         for message in conversation.get("messages", []):
             for utterance in message:
                 text = utterance.get("text", "") if isinstance(utterance, dict) else ""
@@ -129,27 +128,39 @@ def _cache_path() -> Path:
 
 
 @cache
-def pool() -> tuple[tuple[str, ...], ...]:
-    """Every safe exchange (2 to 6 turns) of the corpus, in conversation-id order (filtered once, then read from
-    a cache file; a cache that cannot be written is only slower)."""
+def _prepared() -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
+    """The safe exchanges and the corpus's lower-case words, computed from the corpus once and then read from a
+    cache file (both: a warm cache never parses the 40 MB corpus; a cache that cannot be written is only slower)."""
     path = _cache_path()
     try:
-        return tuple(tuple(x) for x in json.loads(gzip.decompress(path.read_bytes())))
-    except (OSError, ValueError):
+        cached = json.loads(gzip.decompress(path.read_bytes()))
+        return tuple(tuple(x) for x in cached["exchanges"]), frozenset(cached["lower"])
+    except (OSError, ValueError, KeyError, TypeError):
         pass
-    exchanges = _filter()
+    corpus = _corpus()
+    lower = _count_lower(corpus)
+    exchanges = _filter(corpus, lower)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(gzip.compress(json.dumps(exchanges).encode(), mtime=0))
+        payload = {"exchanges": exchanges, "lower": sorted(lower)}
+        tmp.write_bytes(gzip.compress(json.dumps(payload).encode(), mtime=0))
         tmp.replace(path)
     except OSError:
         pass
-    return exchanges
+    return exchanges, lower
 
 
-def _filter() -> tuple[tuple[str, ...], ...]:
-    data = _corpus()
+def _lower_words() -> frozenset[str]:
+    return _prepared()[1]
+
+
+def pool() -> tuple[tuple[str, ...], ...]:
+    """Every safe exchange (2 to 6 turns) of the corpus, in conversation-id order."""
+    return _prepared()[0]
+
+
+def _filter(data: dict, lower: frozenset[str]) -> tuple[tuple[str, ...], ...]:
     exchanges: list[tuple[str, ...]] = []
     for key in sorted(data):
         run: list[str] = []
@@ -158,7 +169,11 @@ def _filter() -> tuple[tuple[str, ...], ...]:
             texts = [u.get("text", "") for u in message if isinstance(u, dict)]
             sender = message[0].get("sender") if message and isinstance(message[0], dict) else None
             text = _clean(texts)
-            ok = MIN_WORDS <= len(text.split()) <= MAX_WORDS and not violations(text) and sender != last_sender
+            ok = (
+                MIN_WORDS <= len(text.split()) <= MAX_WORDS
+                and not violations(text, lower=lower)
+                and sender != last_sender
+            )
             if ok:
                 run.append(text)
                 if len(run) == 6:

@@ -17,7 +17,7 @@ Question wording is composed: a fronting, a template per form, and synonyms, so 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime
 
 from generators.life import CATEGORY
 from generators.skills.base import QueryDraft, ask_time, interleave, who
@@ -166,7 +166,7 @@ def _unique_kind(events: list[Event]) -> list[Event]:
     return [e for e in events if counts[(e.subject, e.kind)] == 1 or e.kind in ("practised", "took_up")]
 
 
-def _ask(dialogue: Dialogue, ids: list[str], rng: random.Random) -> object:
+def _ask(dialogue: Dialogue, ids: list[str], rng: random.Random) -> datetime:
     return ask_time(dialogue, ids, rng, at_end=rng.random() < 0.7)
 
 
