@@ -270,3 +270,17 @@ def test_embedding_ranks_a_paraphrase_above_unrelated_text():
     ranked = embedding_rankings(queries, [pool, pool[:1] + pool[2:]])
     assert ranked[0][0] == "m1" and sorted(ranked[0]) == ["m0", "m1", "m2"]
     assert ranked[1] == ["m2", "m0"]
+
+
+def test_retrieved_negatives_lean_to_the_evidence_length():
+    # a retriever that ranks the short turns first: the ones picked are those nearest the evidence's length,
+    # so turn length alone cannot tell the gold from the retrieved negatives
+    from generators.candidates import _length_matched
+
+    short = [f"m{k}" for k in range(1, 21)]
+    texts = ["gold " * 20] + ["ok then"] * 20 + ["long enough " * 10] * 3
+    by_id = {m.memory_id: m for m in _memories(*texts)}
+    ranking = [*short, "m21", "m22", "m23"]
+    chosen = _length_matched(ranking, _query("where?"), by_id, limit=3)[:3]
+    assert chosen == ["m21", "m22", "m23"]
+    assert sorted(_length_matched(ranking, _query("where?"), by_id, limit=3)) == sorted(ranking)
