@@ -23,6 +23,9 @@ from schemas import EVIDENCE_TIER, MAX_GRADE, NULL_GRADE, AggregateConfig, Examp
 from schemas.base import Record
 
 _MAX_SLOPE = 50.0
+# The pair reference: a candidate one grade above another is preferred with odds e : 1 (a teacher reading the grades,
+# `p_first = sigmoid(grade_first - grade_second)`, is fitted slope 1), so Bradley-Terry strengths stay in grade units.
+GRADE_LOGIT = 1.0
 
 
 class TeacherFit(Record):
@@ -175,6 +178,22 @@ def _consensus(by_query: dict[str, list[Judgment]], teacher: str) -> Reference:
     return out
 
 
+def _graded(
+    by_query: dict[str, list[Judgment]], examples: list[Example], teacher: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every judgment of the teacher (logit p_first) and its graded target `sigmoid((grade_first - grade_second) /
+    GRADE_LOGIT)`: equal grades are a tie (0.5), and a pair several grades apart is more certain than one apart."""
+    x: list[float] = []
+    y: list[float] = []
+    for ex in examples:
+        grade = grades(ex)
+        for j in by_query[ex.query.query_id]:
+            if j.teacher == teacher:
+                x.append(float(logit(j.p_first)))
+                y.append(float(sigmoid((grade[j.first] - grade[j.second]) / GRADE_LOGIT)))
+    return np.array(x), np.array(y)
+
+
 def pair_accuracy(reference: Reference) -> float:
     """Share of unordered pairs where the teacher's verdict, its logits averaged over the orders it was asked in
     (which cancels a position bias), agrees with the reference; a verdict of exactly 0.5 counts half."""
@@ -200,8 +219,10 @@ def fit_teacher(
         return TeacherFit(
             slope=1.0, bias=0.0, source="none", n_pairs=0, accuracy=None, reliability=1.0, weight=config_weight
         )
-    x = np.array([p[3] for p in pairs])
-    y = np.array([p[4] for p in pairs])
+    if source == "gold":  # graded targets: a teacher that orders every pair right keeps its grade margins
+        x, y = _graded(by_query, examples, teacher)
+    else:
+        x, y = np.array([p[3] for p in pairs]), np.array([p[4] for p in pairs], dtype=float)
     slope, bias = fit_logistic(x, y)
     accuracy = pair_accuracy(pairs)
     n_units = len({(q, *sorted((a, b))) for q, a, b, _, _ in pairs})
