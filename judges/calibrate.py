@@ -1,8 +1,12 @@
 """The calibrate stage: on the calibration slice only, fit per teacher a pair recalibration (temperature and
 position bias) and an earned weight, then the calibrator that maps Bradley-Terry strength to a probability.
 
-The reference order of a pair comes from the scenario's graded gold (`schemas.grade`, 0-4), with the null anchor
-("no memory") at `NULL_GRADE` = 2.5: a pair of different grades fixes an order, a pair of equal grades does not.
+The reference of a pair comes from the scenario's graded gold (`schemas.grade`, 0-4), with the null anchor ("no
+memory") at `NULL_GRADE` = 2.5. The pair recalibration is fitted to graded targets, `sigmoid(grade difference)`
+(equal grades a tie): fitted to binary order instead, a teacher that orders every pair right is separable, its slope
+runs to the bound, its verdicts become hard wins, and Bradley-Terry keeps only ranks, so a part of the answer (3)
+over the null looks like the whole answer (4) and the top tier empties. The earned weight counts the pairs of
+different grades it orders right.
 The calibrator maps strength to expected grade / 4 (fitted to targets grade / 4, the squared-error-free choice:
 logistic loss with fractional targets for Platt, means per knot for isotonic), so a label's tier, the nearest
 grade, means the same in every build, and `label >= 0.625` (tier >= 3) keeps what the answer needs. A teacher that

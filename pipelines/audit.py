@@ -491,7 +491,14 @@ def summary_text(report: dict[str, Any]) -> str:
         )
     )
     table = tier_table([("pooled", report.get("tiers")), ("without scenario", without.get("tiers"))])
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, float_precision=3, tbl_hide_dataframe_shape=True):
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=240,
+        fmt_str_lengths=60,
+        float_precision=3,
+        tbl_hide_dataframe_shape=True,
+    ):
         lines.append(str(table))
     return "\n".join(lines)
 
