@@ -1,8 +1,12 @@
 """The calibrate stage: on the calibration slice only, fit per teacher a pair recalibration (temperature and
 position bias) and an earned weight, then the calibrator that maps Bradley-Terry strength to a probability.
 
-The reference order of a pair comes from the scenario's graded gold (`schemas.grade`, 0-4), with the null anchor
-("no memory") at `NULL_GRADE` = 2.5: a pair of different grades fixes an order, a pair of equal grades does not.
+The reference of a pair comes from the scenario's graded gold (`schemas.grade`, 0-4), with the null anchor ("no
+memory") at `NULL_GRADE` = 2.5. The pair recalibration is fitted to graded targets, `sigmoid(grade difference)`
+(equal grades a tie): fitted to binary order instead, a teacher that orders every pair right is separable, its slope
+runs to the bound, its verdicts become hard wins, and Bradley-Terry keeps only ranks, so a part of the answer (3)
+over the null looks like the whole answer (4) and the top tier empties. The earned weight counts the pairs of
+different grades it orders right.
 The calibrator maps strength to expected grade / 4 (fitted to targets grade / 4, the squared-error-free choice:
 logistic loss with fractional targets for Platt, means per knot for isotonic), so a label's tier, the nearest
 grade, means the same in every build, and `label >= 0.625` (tier >= 3) keeps what the answer needs. A teacher that
@@ -23,6 +27,9 @@ from schemas import EVIDENCE_TIER, MAX_GRADE, NULL_GRADE, AggregateConfig, Examp
 from schemas.base import Record
 
 _MAX_SLOPE = 50.0
+# The pair reference: a candidate one grade above another is preferred with odds e : 1 (a teacher reading the grades,
+# `p_first = sigmoid(grade_first - grade_second)`, is fitted slope 1), so Bradley-Terry strengths stay in grade units.
+GRADE_LOGIT = 1.0
 
 
 class TeacherFit(Record):
@@ -175,6 +182,22 @@ def _consensus(by_query: dict[str, list[Judgment]], teacher: str) -> Reference:
     return out
 
 
+def _graded(
+    by_query: dict[str, list[Judgment]], examples: list[Example], teacher: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every judgment of the teacher (logit p_first) and its graded target `sigmoid((grade_first - grade_second) /
+    GRADE_LOGIT)`: equal grades are a tie (0.5), and a pair several grades apart is more certain than one apart."""
+    x: list[float] = []
+    y: list[float] = []
+    for ex in examples:
+        grade = grades(ex)
+        for j in by_query[ex.query.query_id]:
+            if j.teacher == teacher:
+                x.append(float(logit(j.p_first)))
+                y.append(float(sigmoid((grade[j.first] - grade[j.second]) / GRADE_LOGIT)))
+    return np.array(x), np.array(y)
+
+
 def pair_accuracy(reference: Reference) -> float:
     """Share of unordered pairs where the teacher's verdict, its logits averaged over the orders it was asked in
     (which cancels a position bias), agrees with the reference; a verdict of exactly 0.5 counts half."""
@@ -200,8 +223,10 @@ def fit_teacher(
         return TeacherFit(
             slope=1.0, bias=0.0, source="none", n_pairs=0, accuracy=None, reliability=1.0, weight=config_weight
         )
-    x = np.array([p[3] for p in pairs])
-    y = np.array([p[4] for p in pairs])
+    if source == "gold":  # graded targets: a teacher that orders every pair right keeps its grade margins
+        x, y = _graded(by_query, examples, teacher)
+    else:
+        x, y = np.array([p[3] for p in pairs]), np.array([p[4] for p in pairs], dtype=float)
     slope, bias = fit_logistic(x, y)
     accuracy = pair_accuracy(pairs)
     n_units = len({(q, *sorted((a, b))) for q, a, b, _, _ in pairs})

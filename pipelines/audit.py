@@ -4,8 +4,9 @@
 
 Reads the run folder (`manifest.json` for the config and stage keys, the candidates, judge and aggregate shards, the
 calibration slice) and writes into `RUN/audit/`: `report.html` (one self-contained page), `audit.json` (the build's,
-or recomputed when absent) and the figures as PNGs. Like `audit.json`, every figure and table is over the dialogues
-outside the calibration slice; the dialogue browser may show any. The same run gives the same bytes.
+or recomputed when absent) and the figures as PNGs, and prints the headline figures and the tier table. Like
+`audit.json`, every figure and table is over the dialogues outside the calibration slice; the dialogue browser may
+show any. The same run gives the same bytes.
 """
 
 from __future__ import annotations
@@ -475,6 +476,37 @@ def write_report(run_dir: Path, dialogues: int = 5) -> Path:
     return path
 
 
+def summary_text(report: dict[str, Any]) -> str:
+    """The headline figures and the tier table of an audit.json, as printed by `main`."""
+    without = report.get("pooled_without_scenario") or {}
+    lines = []
+    for name, fig in (("pooled", report["pooled"]), ("without scenario", without)):
+        if fig:
+            values = {k: fig.get(k) for k in ("ece_graded", "spearman", "auc")}
+            lines.append(f"{name}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in values.items()))
+    lines.append(
+        "per skill (pooled): "
+        + ", ".join(
+            f"{s} ece_graded {_fmt(v.get('ece_graded'))}" for s, v in sorted(report.get("per_skill", {}).items())
+        )
+    )
+    table = tier_table([("pooled", report.get("tiers")), ("without scenario", without.get("tiers"))])
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=240,
+        fmt_str_lengths=60,
+        float_precision=3,
+        tbl_hide_dataframe_shape=True,
+    ):
+        lines.append(str(table))
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.audit", description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path, help="run folder written by python -m pipelines.build")
@@ -487,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     except RunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    print(summary_text(json.loads((path.parent / "audit.json").read_text(encoding="utf-8"))))
     print(f"audit report -> {path}", file=sys.stderr)
     return 0
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 
 import numpy as np
 import pytest
 
 from judges import Calibration, aggregate, audit_labels, fit_calibration
-from schemas import AggregateConfig, JudgeConfig, Judgment, TeacherConfig
+from judges.pairing import all_pairs
+from judges.teachers.scenario import ScenarioTeacher
+from schemas import AggregateConfig, JudgeConfig, Judgment, TeacherConfig, grade_of
 from scoring.metrics import ece
 from tests.judges import sim
 
@@ -129,3 +132,35 @@ def test_the_calibrator_never_sees_reported_dialogues():
     # a calibration dialogue among the reported ones is refused
     with pytest.raises(ValueError, match="calibration-slice dialogues"):
         audit_labels(exs, js, aggregate(exs, js, config, AGG, cal), reported_dialogues=reported | {"d0"}, **kwargs)
+
+
+def _with_grades(examples):
+    """The sim's examples with the grades `schemas.grade_of` gives their origins (evidence 4 alone, 3 as a part)."""
+    out = []
+    for ex in examples:
+        alone = len(ex.query.evidence) == 1
+        graded = [c.model_copy(update={"grade": grade_of(c.origin, ex.query.skill, alone)}) for c in ex.candidates]
+        out.append(ex.model_copy(update={"candidates": graded}))
+    return out
+
+
+def test_a_teacher_that_reads_the_grades_keeps_every_tier_beside_weak_teachers():
+    exs = _with_grades(sim.examples(24, seed=7))
+    pairs = [all_pairs(ex, both_orders=True, rng=random.Random(0), null_anchor=True) for ex in exs]
+    js = ScenarioTeacher("scenario").judge(exs, pairs) + sim.similar(exs, seed=8) + sim.lexical(exs, seed=9)
+    a, ja, b, jb = _split(exs, js, n_slice=8)
+    config = JudgeConfig(
+        teachers=[
+            TeacherConfig(name="scenario", kind="scenario"),
+            TeacherConfig(name="similar", kind="embedding"),
+            TeacherConfig(name="lexical", kind="bm25"),
+        ]
+    )
+    cal = fit_calibration(a, ja, config, AGG)
+    # fitted to graded pair targets, the grade reader keeps one logit per grade (binary targets saturate it at 50)
+    assert cal.teachers["scenario"].slope == pytest.approx(1.0, abs=0.05)
+    labels = {(s.query_id, s.memory_id): s for s in aggregate(b, jb, config, AGG, cal)}
+    tiers = np.array([labels[(ex.query.query_id, c.memory.memory_id)].tier for ex in b for c in ex.candidates])
+    grades = np.array([c.graded() for ex in b for c in ex.candidates])
+    assert set(grades) == {0, 1, 2, 3, 4}
+    assert np.mean(tiers == grades) > 0.95  # every grade lands in its own tier, the top one included

@@ -79,11 +79,16 @@ def test_page_embeds_every_figure_written_beside_it(run_dir):
     assert "<th>pooled: precision &gt;= k</th>" in page and "<th>without scenario: share</th>" in page
 
 
-def test_same_run_same_bytes(run_dir):
+def test_same_run_same_bytes_and_the_tier_table_is_printed(run_dir, capsys):
     before = {p.name: p.read_bytes() for p in (run_dir / "audit").iterdir()}
     assert main([str(run_dir)]) == 0
     after = {p.name: p.read_bytes() for p in (run_dir / "audit").iterdir()}
     assert after == before
+    printed = capsys.readouterr().out
+    report = json.loads(before["audit.json"])
+    assert f"pooled: ece_graded {report['pooled']['ece_graded']:.3f}" in printed
+    assert "share_grade" in printed and "without scenario: share" in printed
+    assert len([line for line in printed.splitlines() if re.match(r"^│ [0-4] ", line)]) == 5  # one row per tier
 
 
 def test_missing_audit_json_is_recomputed_identically(run_dir, tmp_path):
