@@ -11,6 +11,7 @@ from judges import aggregate, fit_calibration, position_flip_rate
 from judges.anchor import NULL_ID
 from judges.pooling import sigmoid
 from schemas import AggregateConfig, Example, JudgeConfig, Judgment, TeacherConfig
+from schemas.grade import tier_of
 from tests.judges import sim
 from tests.judges.toy import example
 
@@ -139,7 +140,8 @@ def test_labels_stay_probabilities_and_tiers_follow_them():
     js = sim.pairwise_teacher("t", exs, seed=9, sharpness=3.0, noise=0.0)
     labels = aggregate(exs, js, _config("t"), AGG, fit_calibration(exs, js, _config("t"), AGG))
     assert all(0.0 < s.label < 1.0 for s in labels)
-    assert all(s.tier == min(4, int(s.label * 5)) for s in labels)
+    assert all(s.tier == tier_of(s.label) for s in labels)  # the nearest grade of 4 * label
+    assert all(s.tier == round(4 * s.label) for s in labels if abs(4 * s.label % 1 - 0.5) > 1e-9)
     assert {s.tier for s in labels} >= {0, 4}
 
 
