@@ -1,4 +1,4 @@
-"""`python -m pipelines.build`: generate → candidates → judge → aggregate → split → export, into a run folder.
+"""`python -m pipelines.build`: generate → embed → candidates → judge → aggregate → split → export, in a run folder.
 
     python -m pipelines.build [--config configs/default.toml] [--out runs/NAME] [--set key=value ...] [--quiet]
                               [--decontaminate EVAL.jsonl|LOCOMO.json ... [--decontaminate-threshold 0.5]]
@@ -267,7 +267,7 @@ def _build(
         yield
         timings[f"{name}_seconds"] = round(time.perf_counter() - t0, 3)
 
-    # generate -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
+    # generate -> embed -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
     generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
     n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, generated, eval_sets)
     dropped = frozenset(duplicates | contaminated)
