@@ -57,13 +57,12 @@ def encode(texts: Sequence[str], model_path: str | None = None) -> np.ndarray:
     path = model_path or default_model_path()
     reused = _reused.get()
     known = reused[1] if reused is not None and reused[0] == path else {}
-    new = list(dict.fromkeys(t for t in texts if t not in known))
-    model = load_encoder(path) if new or not texts else None
     if not texts:
-        return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
+        return np.zeros((0, load_encoder(path).get_embedding_dimension()), dtype=np.float32)
+    new = list(dict.fromkeys(t for t in texts if t not in known))
     fresh: dict[str, np.ndarray] = {}
     if new:
-        encoded = model.encode(
+        encoded = load_encoder(path).encode(
             new, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         fresh = dict(zip(new, encoded.astype(np.float32, copy=False), strict=True))

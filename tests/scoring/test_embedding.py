@@ -43,6 +43,7 @@ def test_a_record_reads_back_the_exact_rows_and_they_are_not_encoded_again(monke
     assert rows[0].tobytes() == rows[3].tobytes() == back[2].tobytes() and rows[2].tobytes() == back[0].tobytes()
     embedding.encode(TEXTS[:1])
     assert asked[-1] == TEXTS[:1]  # outside the block, encoded again
+    assert embedding.encode([]).shape == (0, 384)
 
 
 def test_a_damaged_record_is_one_clear_error():
