@@ -1,15 +1,17 @@
 """Retrievers that pick negatives from the same dialogue: BM25 over content words, and sentence embeddings
-(`scoring.embedding`: the packaged all-MiniLM-L6-v2, each text encoded once per process).
+(`scoring.embedding`: the packaged all-MiniLM-L6-v2).
 
-Each ranks, per query, a pool of memories best first; `candidates` interleaves the rankings.
+Each ranks, per query, a pool of memories best first; `candidates` interleaves the rankings. A build encodes each
+dialogue's memories once (`dialogue_embeddings`, stored in the run folder) and the embedding retriever and teacher
+both read those rows back (`scoring.embedding.reusing`); on its own, the retriever encodes its pools itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from schemas import Memory, Query, render_memory, render_query
-from scoring.embedding import encode
+from schemas import Dialogue, Memory, Query, TextEmbeddings, render_memory, render_query
+from scoring.embedding import encode, to_record
 from scoring.lexical import bm25_scores
 from scoring.text import content_words, words
 
@@ -36,10 +38,16 @@ def bm25_ranking(query: Query, pool: list[Memory], ignore: Collection[str] = ())
     return [pool[i].memory_id for i in sorted(hits, key=lambda i: (-scores[i], i))]
 
 
+def dialogue_embeddings(dialogue: Dialogue) -> TextEmbeddings:
+    """Every memory of the dialogue, rendered as the retriever and the teacher read it, encoded in one call in
+    dialogue order: a function of the dialogue alone, so a recomputed record has the same bytes."""
+    return to_record(dialogue.dialogue_id, [render_memory(m) for m in dialogue.memories()])
+
+
 def embedding_rankings(queries: list[Query], pools: list[list[Memory]]) -> list[list[str]]:
     """Per query, the ids of its pool by cosine similarity, best first (ties in pool order).
 
-    Every distinct memory is encoded once, however many pools share them.
+    Every distinct memory is encoded once, however many pools share them (or read back, see the module doc).
     """
     if not queries:
         return []

@@ -1,4 +1,4 @@
-"""`python -m pipelines.build`: generate → candidates → judge → aggregate → split → export, into a run folder.
+"""`python -m pipelines.build`: generate → embed → candidates → judge → aggregate → split → export, in a run folder.
 
     python -m pipelines.build [--config configs/default.toml] [--out runs/NAME] [--set key=value ...] [--quiet]
                               [--decontaminate EVAL.jsonl|LOCOMO.json ... [--decontaminate-threshold 0.5]]
@@ -73,8 +73,10 @@ from schemas import (
     GeneratedDialogue,
     Judgment,
     SoftLabel,
+    TextEmbeddings,
     load_config,
 )
+from scoring.embedding import default_model_id
 
 log = logging.getLogger("pipelines.build")
 PAID_KINDS = ("openai", "anthropic", "openai_compatible")
@@ -134,6 +136,7 @@ def stage_keys(config: BuildConfig, eval_sets: EvalSets | None) -> dict[str, str
     keys["generate"] = stage_key("generate", SCHEMA_VERSION, config.section_hash("generate"))
     if config.generate.realizer == "llm":  # the model writes the dialogue: its identity keys the shards too
         keys["generate"] = stage_key(keys["generate"], model_identity(config, [config.generate.realizer_provider]))
+    keys["embed"] = stage_key(keys["generate"], "embed", default_model_id())
     keys["candidates"] = stage_key(keys["generate"], config.section_hash("candidates"))
     if eval_sets is not None:
         keys["candidates"] = stage_key(keys["candidates"], "decontaminate", eval_sets.key())
@@ -264,12 +267,18 @@ def _build(
         yield
         timings[f"{name}_seconds"] = round(time.perf_counter() - t0, 3)
 
-    # generate -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
+    # generate -> embed -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
     generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
     n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, generated, eval_sets)
     dropped = frozenset(duplicates | contaminated)
-    examples, cand_stats = run("candidates", Example, tasks.candidates, lambda i: (config, generated[i], dropped))
-    judgments, judge_stats = run("judge", Judgment, tasks.judge, lambda i: (config, examples[i]))
+    embedded: Sequence[list[TextEmbeddings] | None] = [None] * len(bounds)
+    stages: dict[str, StageStats] = {"generate": gen_stats}
+    if "embedding" in config.candidates.retrievers:  # each memory encoded once; the retriever and teacher read it
+        embedded, stages["embed"] = run("embed", TextEmbeddings, tasks.embed, lambda i: (config, generated[i]))
+    examples, cand_stats = run(
+        "candidates", Example, tasks.candidates, lambda i: (config, generated[i], dropped, embedded[i])
+    )
+    judgments, judge_stats = run("judge", Judgment, tasks.judge, lambda i: (config, examples[i], embedded[i]))
 
     split_of = assign_splits(sorted(dialogue_ids), config.split, config.seed)
     slice_ids = calibration_slice(split_of, config.aggregate.calibration_fraction, config.seed)
@@ -294,7 +303,7 @@ def _build(
         card = render_card(config, splits, fingerprints, report, decontamination=decontamination)
         save_dataset(dataset, card, run_dir / "dataset")
 
-    stages = {"generate": gen_stats, "candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats}
+    stages.update({"candidates": cand_stats, "judge": judge_stats, "aggregate": agg_stats})
     body = {
         "engine": engine.name,
         "stage_keys": keys,

@@ -32,7 +32,7 @@ LOCK = ".lock"
 BUILD_NAMES = frozenset(
     {
         LOCK, "manifest.json", "cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm", "cache.sqlite-journal",
-        "generate", "candidates", "judge", "calibrate", "aggregate", "dataset", "audit", "batches",
+        "generate", "embed", "candidates", "judge", "calibrate", "aggregate", "dataset", "audit", "batches",
     }
 )  # fmt: skip
 DATASET_FILES = frozenset({"dataset_dict.json", "README.md", "memdistill.json"})  # + pipelines.general's stamp

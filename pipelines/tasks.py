@@ -11,11 +11,13 @@ import asyncio
 
 import generators
 import judges
+from generators.retrieve import dialogue_embeddings
 from providers.base import ProviderError
 from providers.batching import BatchPending
 from providers.budget import BudgetExceeded
 from providers.client import Client
-from schemas import BuildConfig, Example, Failure, GeneratedDialogue, Judgment, SoftLabel
+from schemas import BuildConfig, Example, Failure, GeneratedDialogue, Judgment, SoftLabel, TextEmbeddings
+from scoring.embedding import reusing
 
 
 def generate(
@@ -48,25 +50,41 @@ def generate(
     return [g for g in asyncio.run(shard()) if g is not None]
 
 
+def embed(
+    clients: dict[str, Client], failed: list[Failure], config: BuildConfig, generated: list[GeneratedDialogue]
+) -> list[TextEmbeddings]:
+    """Each dialogue's memories encoded once, for the embedding retriever and the embedding teacher to read back."""
+    return [dialogue_embeddings(g.dialogue) for g in generated]
+
+
 def candidates(
     clients: dict[str, Client],
     failed: list[Failure],
     config: BuildConfig,
     generated: list[GeneratedDialogue],
     dropped: frozenset[str],
+    embedded: list[TextEmbeddings] | None = None,
 ) -> list[Example]:
-    """Each query's candidate pool, leaving out the queries in `dropped` (near-duplicates, contaminated)."""
-    made = [e for g in generated for e in generators.build_candidates(g, config)]
+    """Each query's candidate pool, leaving out the queries in `dropped` (near-duplicates, contaminated); the
+    memories in `embedded` are not encoded again."""
+    with reusing(embedded or []):
+        made = [e for g in generated for e in generators.build_candidates(g, config)]
     return [e for e in made if e.query.query_id not in dropped]
 
 
 def judge(
-    clients: dict[str, Client], failed: list[Failure], config: BuildConfig, examples: list[Example]
+    clients: dict[str, Client],
+    failed: list[Failure],
+    config: BuildConfig,
+    examples: list[Example],
+    embedded: list[TextEmbeddings] | None = None,
 ) -> list[Judgment]:
+    """Every teacher's judgments of the shard's examples; the memories in `embedded` are not encoded again."""
     kinds = {name: p.kind for name, p in config.providers.items()}
-    return judges.judge(
-        examples, config.judge, config.seed, open_provider=clients.__getitem__, provider_kinds=kinds, failed=failed
-    )
+    with reusing(embedded or []):
+        return judges.judge(
+            examples, config.judge, config.seed, open_provider=clients.__getitem__, provider_kinds=kinds, failed=failed
+        )
 
 
 def aggregate(

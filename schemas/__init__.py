@@ -19,6 +19,7 @@ from schemas.config import (
 )
 from schemas.dataset import DatasetRow, RowCandidate
 from schemas.dialogue import Dialogue, Session, Turn
+from schemas.embeddings import TextEmbeddings
 from schemas.example import Example, GeneratedDialogue
 from schemas.failure import Failure
 from schemas.grade import EVIDENCE_TIER, MAX_GRADE, NULL_GRADE, REASON_GRADE, grade_of, tier_of
@@ -73,6 +74,7 @@ __all__ = [
     "SoftLabel",
     "SplitConfig",
     "TeacherConfig",
+    "TextEmbeddings",
     "Turn",
     "grade_of",
     "load_config",

@@ -1,4 +1,8 @@
-"""Cosine similarity of sentence embeddings (`scoring.embedding`; default: the packaged all-MiniLM-L6-v2), on CPU."""
+"""Cosine similarity of sentence embeddings (`scoring.embedding`; default: the packaged all-MiniLM-L6-v2), on CPU.
+
+In a build the memories' rows are the ones the candidates stage stored (`scoring.embedding.reusing`), so only the
+queries are encoded here; on its own (no stored rows) the teacher encodes every distinct text once.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from scoring.embedding import encode
 
 
 def embedding_scores(examples: list[Example], model_path: str | None = None) -> list[np.ndarray]:
-    """One cosine similarity per candidate of each example; each distinct text encoded once per process."""
+    """One cosine similarity per candidate of each example."""
     if not examples:
         return []
     queries = [render_query(ex.query.text, ex.query.context, ex.query.query_time) for ex in examples]

@@ -51,7 +51,7 @@ def test_manifest_and_card(tiny_run):
     assert manifest["config"]["name"] == "tiny"
     assert manifest["config_hash"] == load_config(TINY).config_hash()
     assert manifest["counts"]["dialogues"] == 6
-    assert set(manifest["stages"]) == {"generate", "candidates", "judge", "aggregate"}
+    assert set(manifest["stages"]) == {"generate", "embed", "candidates", "judge", "aggregate"}
     card = (run_dir / "dataset" / "README.md").read_text()
     assert card.startswith("---\nlicense: cc-by-4.0")
     for needle in ("## Splits", "## Skill mix", "## Labels", "## Teachers", "temporal", "minilm"):
@@ -82,9 +82,16 @@ def test_same_seed_same_fingerprint_and_resume(tiny_run, tmp_path):
     lost = sorted((run_dir / "judge").glob("*/shard-00001.jsonl"))
     assert lost
     lost[0].unlink()
+    # the stored embeddings the judge reads: lost too, recomputed to the same bytes before the judge reads them
+    (embedded,) = sorted((run_dir / "embed").glob("*/shard-00001.jsonl"))
+    stored = embedded.read_bytes()
+    embedded.unlink()
     resumed = build(load_config(TINY), run_dir, quiet=True)
     assert resumed["stages"]["judge"]["shards_computed"] == 1
+    assert resumed["stages"]["embed"]["shards_computed"] == 1
     assert resumed["stages"]["generate"]["shards_computed"] == 0
+    assert resumed["stages"]["candidates"]["shards_computed"] == 0
+    assert embedded.read_bytes() == stored
     assert resumed["dataset"]["fingerprints"] == body["dataset"]["fingerprints"]
 
 
