@@ -73,17 +73,37 @@ def violations(text: str, names: frozenset[str] = frozenset(), lower: frozenset[
     lower = _lower_words() if lower is None else lower
     found = []
     lowered = text.lower()
-    for word in _WORD.findall(lowered):
-        base = word.strip("'")
-        if base.endswith("'s"):
-            base = base[:-2]
+    for base in _bases(lowered):
         if base in BLOCKED or base in TOPIC_WORDS or base in _MONTHS or base in names:
             found.append(base)
-    if any(ch.isdigit() for ch in text):
+    if any(map(str.isdigit, text)):
         found.append("<digit>")
     found += [f"<name:{m}>" for m in _NAMEISH.findall(text) if m.lower() not in lower]
     found += [n for n in names if not n.isalpha() and n in lowered]
     return found
+
+
+def names_in(text: str, names: frozenset[str]) -> list[str]:
+    """The part of `violations` that depends on the world: which of `names` (lower-case) `text` holds. For a text
+    of the pool (every other check already passed) it is `violations(text, names)`, at a fraction of the cost."""
+    lowered = text.lower()
+    found = [base for base in _bases(lowered) if base in names]
+    return found + [n for n in _spaced(names) if n in lowered]
+
+
+@cache
+def _spaced(names: frozenset[str]) -> tuple[str, ...]:
+    """The names that are not one plain word ("flores llc", "new york"): found by substring, not by word."""
+    return tuple(sorted(n for n in names if not n.isalpha()))
+
+
+def _bases(lowered: str) -> list[str]:
+    """The words of a lower-cased text, without quotes and a possessive "'s"."""
+    out = []
+    for word in _WORD.findall(lowered):
+        base = word.strip("'")
+        out.append(base[:-2] if base.endswith("'s") else base)
+    return out
 
 
 def _clean(parts: list[str]) -> str:

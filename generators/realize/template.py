@@ -351,7 +351,7 @@ def realize(
             planner.episode(event)
     small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
     named = world_names(world)
-    exchanges = [x for x in filler or () if not any(smalltalk.violations(text, named) for text in x)]
+    exchanges = [x for x in filler or () if not any(smalltalk.names_in(text, named) for text in x)]
     used: set[str] = set()
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
