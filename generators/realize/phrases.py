@@ -445,21 +445,38 @@ LEADS: dict[str, tuple[str, ...]] = {
 }
 
 GREETINGS: tuple[str, ...] = (
-    "Hey {other}! How have you been?",
-    "Hi {other}, long time no talk!",
+    "[Hey|Hi|Hello] {other}! How have you been?",
+    "Hi {other}, long time no [talk|chat|speak]!",
     "{daytime}, {other}!",
+    "[Hey|Hiya] {other}, [how's it going|how are things|what's new]?",
+    "{other}! [Got a minute|Are you free|Do you have a sec]?",
+    "{daytime}! [You around|Are you about], {other}?",
+    "[Knock knock|Psst], {other}, [are you there|you busy]?",
 )
 GREETING_REPLIES: tuple[str, ...] = (
     "Hey {name}! Good, thanks. You?",
     "Hi! Busy, but good.",
     "{daytime}! Great to hear from you.",
+    "[Hey|Hi|Oh hi] {name}! [Always|Of course|Sure], [go ahead|I'm here|fire away].",
+    "[Hello|Hey] you! [Not bad|Pretty good|All good], [and you|how about you]?",
+    "[Ah|Oh], {name}! [I'm here|Right here], [what's up|how are you]?",
 )
 CLOSINGS: tuple[str, ...] = (
     "I have to run, talk soon!",
     "Okay, I should get going. Bye!",
     "Let's catch up again soon.",
+    "[Right|Okay|Alright], I'd better [go|head off|sign off].",
+    "[Anyway|Okay], I'll let you [go|get on].",
+    "[Talk|Speak] [soon|later|tomorrow maybe], then!",
 )
-CLOSING_REPLIES: tuple[str, ...] = ("Sure, take care!", "Bye, talk soon!", "Sounds good, see you!")
+CLOSING_REPLIES: tuple[str, ...] = (
+    "Sure, take care!",
+    "Bye, talk soon!",
+    "Sounds good, see you!",
+    "[Night|Bye|Cheers] then!",
+    "[Of course|No worries], [go|off you go]!",
+    "[See you|Catch you] [soon|later].",
+)
 
 SMALL_TALK: tuple[tuple[str, str], ...] = (
     ("I finally tried that new ramen place downtown.", "Oh, was it any good?"),

@@ -62,6 +62,7 @@ _ANY_WORD = re.compile(r"[A-Za-z']+")
 _NAMEISH = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!I\b|I'[a-z]+\b)[A-Z][a-z]+")
 _SPACES = re.compile(r"\s+")
 MIN_WORDS, MAX_WORDS = 7, 70
+CHATTY_WORDS = 14
 
 
 def violations(text: str, names: frozenset[str] = frozenset(), lower: frozenset[str] | None = None) -> list[str]:
@@ -87,7 +88,9 @@ def names_in(text: str, names: frozenset[str]) -> list[str]:
     """The part of `violations` that depends on the world: which of `names` (lower-case) `text` holds. For a text
     of the pool (every other check already passed) it is `violations(text, names)`, at a fraction of the cost."""
     lowered = text.lower()
-    found = [base for base in _bases(lowered) if base in names]
+    tokens = set(_WORD.findall(lowered))
+    found = sorted(names & tokens)  # a token with no quote is its own base
+    found += [base for base in _bases(" ".join(t for t in tokens if "'" in t)) if base in names]
     return found + [n for n in _spaced(names) if n in lowered]
 
 
@@ -211,11 +214,18 @@ def _filter(data: dict, lower: frozenset[str]) -> tuple[tuple[str, ...], ...]:
 
 def take(seed: int, dialogue_index: int, count: int) -> list[tuple[str, ...]]:
     """`count` exchanges for dialogue `dialogue_index` of a build seeded `seed`: consecutive slots of one seeded
-    permutation of the pool, so dialogues share none until the pool runs out (then it wraps)."""
-    exchanges = pool()
+    permutation of the `chatty` exchanges, so dialogues share none until those run out (then it wraps)."""
+    exchanges = chatty()
     order = _permutation(seed, len(exchanges))
     start = dialogue_index * count
     return [exchanges[order[(start + k) % len(order)]] for k in range(count)]
+
+
+@cache
+def chatty() -> tuple[tuple[str, ...], ...]:
+    """The exchanges of the pool whose turns average `CHATTY_WORDS` words or more (about half of them): people who
+    write a few sentences, as in long-term chats, rather than a line ("haha same")."""
+    return tuple(x for x in pool() if sum(len(t.split()) for t in x) >= CHATTY_WORDS * len(x))
 
 
 @cache

@@ -77,6 +77,8 @@ class _Writer:
         return self.rng.choice((person.name, f"my {person.relation}", person.name))
 
     def fill(self, template: str, block: _Block, said: datetime, line: _Line | None) -> str:
+        if line is None or line.pad is not None:  # scripted or composed (real small talk is kept as it was said)
+            template = compose.expand(template, self.rng)
         values = dict(block.values)
         if block.about is not None:
             person = self.world.person(block.about)
@@ -98,6 +100,7 @@ class _Writer:
         a, b = self.world.speakers
         other = {a: b, b: a}
         turns: list[Turn] = []
+        leads: set[str] = set()
         prev: str | None = None
 
         def say(speaker: str, text: str, expresses: tuple[str, ...] = ()) -> None:
@@ -113,13 +116,14 @@ class _Writer:
         for block in blocks:
             owner = other[block.owner] if block.symmetric and prev == block.owner else block.owner
             if block.lead and not block.symmetric and (prev == owner or (prev is None and self.rng.random() < 0.5)):
-                options = [self.fill(t, block, said, None) for t in phrases.LEADS["other" if block.about else "self"]]
-                fresh = [t for t in options if t not in {turn.text for turn in turns}]
-                lead = compose.vary(self.rng.choice(fresh or options), self.names[owner], self.rng, by_name=True)
+                options = phrases.LEADS["other" if block.about else "self"]
+                chosen = self.rng.choice([t for t in options if t not in leads] or options)
+                leads.add(chosen)  # no lead question twice in a session
+                lead = compose.vary(self.fill(chosen, block, said, None), self.names[owner], self.rng, by_name=True)
                 say(other[owner], compose.elaborate(lead, "lead", self.rng))
             for line in block.lines:
                 speaker = owner if line.role == "owner" else other[owner]
-                text = self.fill(line.template, block, said, line)
+                text = line.template if line.pad is None else self.fill(line.template, block, said, line)
                 if line.pad is not None:  # scripted or composed: vary it (real small talk stays as it was said)
                     by_name = line.pad in ("greet", "greet_reply", "close", "close_reply") or (
                         line.role == "other" and not line.expresses and self.rng.random() < 0.5
@@ -356,11 +360,11 @@ def realize(
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
             planner.distractor(index, used)
-        for _ in range(rng.randint(2, 4) if filler is not None else rng.randint(1, 2)):
+        for _ in range(rng.randint(6, 9) if filler is not None else rng.randint(1, 2)):
             if filler is not None:
                 if exchanges:
                     lines = [
-                        _Line("owner" if k % 2 == 0 else "other", text.replace("{", "(").replace("}", ")"), pad=None)
+                        _Line("owner" if k % 2 == 0 else "other", text, pad=None)
                         for k, text in enumerate(exchanges.pop(0))
                     ]
                     planner.plan[index].append(_Block(rng.choice(world.speakers), lines, lead=False, symmetric=True))
