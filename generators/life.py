@@ -470,6 +470,11 @@ _FITTING: dict[str, tuple[int, ...]] = {
     "read": (2, 4, 6, 9, 10),
     "family_news": (0, 2, 7, 10, 11),
     "cooked": (0, 2, 3, 4, 8),
+    "project": (0, 1, 2, 3, 5, 7, 11),
+    "learning": (0, 1, 2, 8, 9, 11),
+    "volunteered": (0, 3, 6, 7, 9),
+    "activity": (0, 1, 2, 3, 4, 6, 8, 9),
+    "attended": (2, 4, 6, 9, 10, 11),
 }
 
 

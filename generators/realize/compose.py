@@ -270,6 +270,13 @@ AFTER_NEWS = (
     "[Mum's the word|Keep it quiet] for now, [okay|though].", "[Anyway|So], that's [where I'm at|the state of things].",
     "I [keep|can't stop] [telling people|talking about it], sorry.",
 )  # fmt: skip
+AFTER_SAYING = (  # after a statement that is not news (a standing fact, a passing remark)
+    "Just thought I'd mention it.", "Anyway, [that's that|moving on].", "I keep meaning to say.",
+    "[It|That] [came up|crossed my mind] [the other day|earlier|this morning].",
+    "[Anyway,|So,] that's [my life in a nutshell|how things stand|the latest from me].",
+    "[Just|I just] wanted you to know[| that].", "[It's|That's] been on my mind [a bit|lately].",
+    "[Life|Things] [goes|go] on, [I suppose|right]?",
+)  # fmt: skip
 AFTER_REPLY = (
     "Tell me everything next time we [talk|meet up|speak].", "I want to hear how it [goes|turns out|all plays out].",
     "You always [land on your feet|seem to make it work].",
@@ -306,27 +313,36 @@ LEAD_TAILS = (
     "Don't leave [anything|a single thing] out[|, please].",
     "It's been a [minute|while|hot minute][| since I asked].",
     "I was just [thinking|wondering] about that [earlier|today|the other day].",
-    "[I realise|I just realised] I [never asked|haven't asked] in [ages|a while].",
+    "I [realise|just realised] I haven't asked in [ages|a while].",
     "[Go on,|Come on,] [spill|fill me in].", "[I'm curious|Curiosity is killing me], [honestly|to be fair].",
 )  # fmt: skip
 
 
-def _lower_first(text: str) -> str:
-    """`text` to follow a comma: its first letter lower-cased, unless it is the word "I"."""
-    return text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
+def _lower_first(text: str, names: frozenset[str] = frozenset()) -> str:
+    """`text` to follow a comma: its first letter lower-cased, unless it is the word "I" or starts one of `names`
+    (the capitalised names of the world: "Roy is at ...")."""
+    first = text.split(" ", 1)[0].strip(",.!?:;'")
+    if text.startswith(("I ", "I'")) or first in names or first.removesuffix("'s") in names:
+        return text
+    return text[:1].lower() + text[1:]
 
 
-def vary(text: str, addressee: str, rng: random.Random, by_name: bool = False) -> str:
+def vary(
+    text: str, addressee: str, rng: random.Random, by_name: bool = False, names: frozenset[str] = frozenset()
+) -> str:
     """`text` sometimes opened with an interjection and sometimes addressed to `addressee` by name (always, with
-    `by_name`), the way people write; the words that carry meaning stay as they were."""
+    `by_name`; never when it already names them), the way people write; the words that carry meaning stay as they
+    were. `names`: the first words of the world's names, which keep their capital."""
     roll = 0.25 + 0.35 * rng.random() if by_name else rng.random()
     if roll < 0.25 and text[:1].isalpha():
-        return f"{rng.choice(INTERJECTIONS)} {_lower_first(text)}"
+        return f"{rng.choice(INTERJECTIONS)} {_lower_first(text, names)}"
+    if addressee in text:
+        return text
     if roll < 0.45:
         first, _, rest = text.partition(" ")
         if first.endswith((",", "!", ".", "?")) and rest:
             return f"{first[:-1]}, {addressee}{first[-1]} {rest}"
-        return f"{addressee}, {_lower_first(text)}"
+        return f"{addressee}, {_lower_first(text, names)}"
     if roll < 0.6 and text[-1:] in ".!?":
         return f"{text[:-1]}, {addressee}{text[-1]}"
     return text
@@ -387,12 +403,13 @@ CLOSE_REPLY = (
     "I'll hold you to that[|, you know].", "[Sleep well|Rest up] when you get [there|the chance].",
     "Same here, this made my [day|evening|week].",
     "[Look after yourself|Be good], [okay|yeah]?", "[Speak|Talk] [soon|later], [I mean it|for real].",
-    "[Enjoy|Have a good] [the rest of your evening|your evening|the rest of your day].",
+    "[Enjoy the rest of your|Have a good|Have a lovely] [evening|day].",
     "[Thanks for|Loved] [the chat|catching up], [as always|truly].",
 )  # fmt: skip
 _BANKS = {
     "lead": LEAD_TAILS,
-    "owner": AFTER_NEWS,
+    "news": AFTER_NEWS,
+    "owner": AFTER_SAYING,
     "other": AFTER_REPLY,
     "greet": GREET,
     "greet_reply": GREET_REPLY,

@@ -309,8 +309,20 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
 # The listener's reaction right after a statement (names nothing, so it states nothing).
 REACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "fact": {
-        "self": ("Oh nice!", "That's cool.", "Good to know!", "Oh, I didn't remember that.", "Nice, do you like it?"),
-        "other": ("Oh nice, how does {subj} like it?", "Good for {obj}!", "Oh, I didn't know that about {obj}."),
+        "self": (
+            "Oh nice!",
+            "That's [cool|neat].",
+            "Good to know!",
+            "Oh, I didn't [remember|know] that.",
+            "Nice, do you [like|enjoy] it?",
+            "[Huh|Oh], I [always wondered|never knew that].",
+        ),
+        "other": (
+            "Oh nice, how does {subj} [like|find] it?",
+            "Good for {obj}!",
+            "Oh, I didn't know that about {obj}.",
+            "[Huh|Oh], does {subj} [like it there|enjoy it]?",
+        ),
     },
     "moved": {
         "self": ("Wow, congrats on the move!", "That's a big change! How's the new place?", "How are you settling in?"),
@@ -494,15 +506,15 @@ SMALL_TALK: tuple[tuple[str, str], ...] = (
 # Talk that shares names and words with the facts but states none of them.
 DISTRACTORS: dict[str, tuple[tuple[str, str], ...]] = {
     "city": (
-        ("I read that {city} is one of the best cities to live in.", "Huh, I've never been."),
-        ("I'd love to visit {city} someday.", "Me too, I hear the food is great."),
-        ("I could never live somewhere as rainy as {city}.", "Ha, fair enough."),
-        ("Why would anyone move to {city}? Everyone I know wants to leave it.", "Ha, it has its fans."),
+        ("I read that {city} is one of the best cities to live in.", "Huh, I've never [been|visited|been there]."),
+        ("I'd love to visit {city} someday.", "Me too, I hear the [food|coffee|nightlife] is great."),
+        ("I could never live somewhere as rainy as {city}.", "Ha, [fair enough|I hear you|you'd melt]."),
+        ("Why would anyone move to {city}? Everyone I know wants to leave it.", "Ha, it has its [fans|charms]."),
     ),
     "org": (
-        ("I heard {org} is hiring like crazy right now.", "Interesting, good for them."),
-        ("{org} was in the news again this week.", "Oh? For what?"),
-        ("{org} just opened a new office near me.", "Oh, is it a nice building?"),
+        ("I heard {org} is hiring like crazy right now.", "Interesting, [good for them|must be doing well]."),
+        ("{org} was in the news again this week.", "Oh? [For what|What happened|Good news or bad]?"),
+        ("{org} just opened a new office near me.", "Oh, is it a [nice|fancy|big] building?"),
     ),
     "person": (
         ("{Ref} is coming over for dinner this weekend.", "Fun! Say hi from me."),
@@ -511,17 +523,17 @@ DISTRACTORS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "thing": (
         ("Dogs are so much work, I could never have one.", "Ha, they're worth it though."),
-        ("Car insurance went up again, can you believe it?", "Ugh, same here."),
+        ("Car insurance went up again, can you believe it?", "Ugh, [same here|mine too|tell me about it]."),
         ("My neighbour's {kind} keeps barking at night.", "Oh no, that sounds exhausting."),
         ("I saw an old {car} just like the one my dad had.", "Ha, they're everywhere."),
     ),
     "trip": (
         ("I really need a holiday, maybe somewhere like {city}.", "You should go!"),
         ("A friend of mine just got back from {city}, the photos look amazing.", "I've always wanted to go."),
-        ("Flights to {city} are so expensive right now.", "Ugh, tell me about it."),
+        ("Flights to {city} are so expensive right now.", "Ugh, [tell me about it|everything is]."),
     ),
     "plain": (
-        ("Work has been exhausting this week.", "Hang in there."),
+        ("Work has been exhausting this week.", "[Hang in there|Nearly the weekend|Poor you]."),
         ("I keep thinking about moving somewhere warmer.", "Don't we all."),
         ("Why does everyone I know change jobs in spring?", "Ha, bonus season, maybe."),
     ),

@@ -2,15 +2,17 @@
 PyPI package `chitchat-dataset`), filtered so that no filler turn can state or contradict anything the scenario
 world is asked about.
 
-A filler turn is kept only when it names nobody and nothing (no capitalised word but "I", no digit, no month or
-weekday) and uses none of the world's topic words (`BLOCKED`: homes and moves, jobs and companies, family and
-partners, pets, cars, trips, and every activity, purchase, health and life-event word the episodes use). An
-exchange is a run of consecutive messages by alternating senders, each of 8 to 70 words, all kept. The pool is
-ordered by conversation id, so a seed picks the same exchanges everywhere; `take` hands out exchanges along one
-seeded permutation, so no two dialogues of a build share one until the pool is used up.
+A filler turn is kept only when it names nobody and nothing (no capitalised word but "I", no acronym like "BYU",
+no digit, no month or weekday) and uses none of the world's topic words (`BLOCKED`: homes and moves, jobs and
+companies, family and partners, pets, cars, trips, and every activity, purchase, health and life-event word the
+episodes use). An exchange is a run of consecutive messages by alternating senders, each of 8 to 70 words, all
+kept. The pool is ordered by conversation id, so a seed picks the same exchanges everywhere; `take` hands out its
+`chatty` half (turns of 14+ words on average) along one seeded permutation, so no two dialogues of a build share an
+exchange until those are used up.
 
-`violations(text, names)` is the check the realizer runs on every filler turn it writes (and tests run on whole
-builds): the blocked words and the world's names it finds, empty when the turn is safe.
+`violations(text, names)` is the check every filler turn passes (and tests run on whole builds): the blocked words
+and the world's names it finds, empty when the turn is safe. The realizer checks only the world's names
+(`names_in`): the pool passed the rest when it was made.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ _WORD = re.compile(r"[a-z']+")
 _ANY_WORD = re.compile(r"[A-Za-z']+")
 _NAMEISH = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!I\b|I'[a-z]+\b)[A-Z][a-z]+")
 _SPACES = re.compile(r"\s+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")  # "BYU", "DC": a name unless the corpus writes the word in lower case
+_CHAT_ACRONYMS = frozenset({"xd", "lol", "ok", "omg", "haha", "tv", "ai", "pc"})
 MIN_WORDS, MAX_WORDS = 7, 70
 CHATTY_WORDS = 14
 
@@ -80,6 +84,7 @@ def violations(text: str, names: frozenset[str] = frozenset(), lower: frozenset[
     if any(map(str.isdigit, text)):
         found.append("<digit>")
     found += [f"<name:{m}>" for m in _NAMEISH.findall(text) if m.lower() not in lower]
+    found += [f"<name:{m}>" for m in _ACRONYM.findall(text) if m.lower() not in lower | _CHAT_ACRONYMS]
     found += [n for n in names if not n.isalpha() and n in lowered]
     return found
 

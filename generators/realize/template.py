@@ -69,6 +69,7 @@ class _Writer:
         self.rng = rng
         self.introduced: set[str] = set()
         self.names = {p.id: p.name for p in world.people}
+        self.proper = frozenset(n.split(" ")[0] for n in world_names(world, lower=False))
 
     def ref(self, person: Person) -> str:
         if person.id not in self.introduced:
@@ -119,7 +120,8 @@ class _Writer:
                 options = phrases.LEADS["other" if block.about else "self"]
                 chosen = self.rng.choice([t for t in options if t not in leads] or options)
                 leads.add(chosen)  # no lead question twice in a session
-                lead = compose.vary(self.fill(chosen, block, said, None), self.names[owner], self.rng, by_name=True)
+                filled = self.fill(chosen, block, said, None)
+                lead = compose.vary(filled, self.names[owner], self.rng, by_name=True, names=self.proper)
                 say(other[owner], compose.elaborate(lead, "lead", self.rng))
             for line in block.lines:
                 speaker = owner if line.role == "owner" else other[owner]
@@ -128,7 +130,7 @@ class _Writer:
                     by_name = line.pad in ("greet", "greet_reply", "close", "close_reply") or (
                         line.role == "other" and not line.expresses and self.rng.random() < 0.5
                     )
-                    text = compose.vary(_cap(text), self.names[other[speaker]], self.rng, by_name)
+                    text = compose.vary(_cap(text), self.names[other[speaker]], self.rng, by_name, self.proper)
                 if line.pad not in (None, "vary"):
                     text = compose.elaborate(text, line.role if line.pad == "auto" else line.pad, self.rng)
                 say(speaker, text, line.expresses)
@@ -204,8 +206,9 @@ class _Planner:
             gap = (month.year - said.year) * 12 + month.month - said.month
             if not 1 <= gap <= 11:
                 raise AssertionError(f"plan {fact.id} for {month} told on {said}")
+        pad = "news" if kind == "plans_trip" else "auto"  # a plan is news; a home or a job held for years is not
         lines = [
-            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,), month=month),
+            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,), month=month, pad=pad),
             _Line("other", self.pick(phrases.REACTIONS[react][form])),
         ]
         return _Block(owner, lines, about, fields_of(self.world, fact))
@@ -230,18 +233,19 @@ class _Planner:
         chained = cause is not None and any(s.change == cause.id for s in world.storylines)
         expressed = (change.id, new.id) if new is not None else (change.id,)
         change_lines = [
-            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), expressed, change.date),
+            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), expressed, change.date, pad="news"),
             _Line("other", self.pick(phrases.REACTIONS[change.kind][form])),
         ]
         if cause is not None and not chained:
             move = line.predicate == "lives_in"
-            cause_line = _Line("owner", self.pick(phrases.STATEMENTS[cause.kind][form]), (cause.id,), cause.date)
+            cause_text = self.pick(phrases.STATEMENTS[cause.kind][form])
+            cause_line = _Line("owner", cause_text, (cause.id,), cause.date, pad="news")
             told_before = [i for i in before if dates[i].date() > cause.date]
             if told_before and rng.random() < 0.6:
                 react = "cause_move" if move else "cause_layoffs" if cause.kind == "layoffs" else "cause_job"
                 lines = [cause_line, _Line("other", self.pick(phrases.REACTIONS[react][form]))]
                 if form == "self" and rng.random() < 0.6:
-                    lines.append(_Line("owner", self.pick(phrases.PONDER[react])))
+                    lines.append(_Line("owner", self.pick(phrases.PONDER[react]), pad="news"))
                 self.plan[rng.choice(told_before)].append(_Block(owner, lines, about, dict(values)))
             else:
                 why = self.pick(("Wow! ", "Oh! ", "")) + self.pick(
@@ -328,11 +332,11 @@ class _Planner:
         self.plan[index].append(_Block(owner, lines, about, values, lead=kind == "person", symmetric=kind != "person"))
 
 
-def world_names(world: World) -> frozenset[str]:
-    """The world's names, lower-cased: people (first and last), places, organisations, cars and pets."""
+def world_names(world: World, lower: bool = True) -> frozenset[str]:
+    """The world's names, lower-cased (or as written): people (first and last), places, organisations, cars, pets."""
     names = [p.name for p in world.people] + [p.surname for p in world.people]
     names += [p.name for p in world.places] + [o.name for o in world.orgs] + [t.name for t in world.things]
-    return frozenset(n.lower() for n in names)
+    return frozenset(n.lower() if lower else n for n in names)
 
 
 def realize(
