@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from functools import cache
+from typing import TypeVar
 
 OPENERS = (
     "[Guess what|Okay, guess what|You'll never guess],", "Okay, [small|quick|tiny] update:", "So,",
@@ -166,6 +168,7 @@ INDIRECT = {
 }
 
 
+T = TypeVar("T")
 _ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
 
 
@@ -180,12 +183,18 @@ def _parts(template: str) -> tuple[tuple[str, ...], ...]:
     return (*out, (template[pos:],))
 
 
+def pick(rng: random.Random, options: Sequence[T]) -> T:
+    """`pick(rng, options)` in a third of the time (one C-level draw instead of Python's rejection sampling; the
+    realizer makes tens of thousands of these per dialogue)."""
+    return options[int(rng.random() * len(options))]
+
+
 def expand(template: str, rng: random.Random) -> str:
     """`template` with each `[a|b|c]` group replaced by one of its alternatives (an empty one drops the group):
     one bank line says the same thing in many ways."""
     if "[" not in template:
         return template
-    return "".join(p[0] if len(p) == 1 else p[rng.randrange(len(p))] for p in _parts(template))
+    return "".join(p[0] if len(p) == 1 else pick(rng, p) for p in _parts(template))
 
 
 def _cap(text: str) -> str:
@@ -207,41 +216,41 @@ def episode_turns(
     fields = {**details, **values}
     fields.setdefault("with", "a friend")
     forms = INDIRECT.get(kind, ()) if rng.random() < 0.4 else ()
-    core = rng.choice(forms or PLAIN[kind]).format(**{**fields, "when": "{when}"})
-    opener = rng.choice(OPENERS) + " " if rng.random() < 0.6 else ""
+    core = pick(rng, forms or PLAIN[kind]).format(**{**fields, "when": "{when}"})
+    opener = pick(rng, OPENERS) + " " if rng.random() < 0.6 else ""
     first = [_sentence(opener + core)]
     feeling = fields.get("feeling")
     feeling_now = feeling is not None and rng.random() < 0.5
     if "more" in fields and kind not in ("photo",) and rng.random() < 0.25:
         pass  # the detail waits for the question
     if feeling_now:
-        first.append(rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"]))
+        first.append(pick(rng, FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"]))
     if rng.random() < 0.5:
-        first.append(rng.choice(QUESTION_BACKS))
+        first.append(pick(rng, QUESTION_BACKS))
     first_ids = (event_id, f"{event_id}#feeling") if feeling_now else (event_id,)
     turns = [("owner", " ".join(first), first_ids)]
     if kind == "favourite":
-        turns.append(("other", rng.choice(REACTIONS) + " " + rng.choice(QUESTION_BACKS), ()))
+        turns.append(("other", pick(rng, REACTIONS) + " " + pick(rng, QUESTION_BACKS), ()))
         return turns
     ask_feeling = feeling is not None and not feeling_now
-    ask = rng.choice(FEELING_ASKS) if ask_feeling else rng.choice(MORE_ASKS[kind])
-    middle = f" {rng.choice(MIDDLES)}" if rng.random() < 0.6 else ""
-    turns.append(("other", f"{rng.choice(REACTIONS)}{middle} {ask}", ()))
+    ask = pick(rng, FEELING_ASKS) if ask_feeling else pick(rng, MORE_ASKS[kind])
+    middle = f" {pick(rng, MIDDLES)}" if rng.random() < 0.6 else ""
+    turns.append(("other", f"{pick(rng, REACTIONS)}{middle} {ask}", ()))
     if ask_feeling:
         if rng.random() < 0.5 and fields.get("np"):
-            form = rng.choice(FEELING_ABOUT)
+            form = pick(rng, FEELING_ABOUT)
             answer = form.format(feeling=feeling, why=fields["feeling_why"], np=fields["np"].removeprefix("the "))
         else:
-            answer = rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
+            answer = pick(rng, FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
         turns.append(("owner", answer, (f"{event_id}#feeling",)))
     else:
         more = fields.get("more") or fields.get("where") or ""
         if more:
-            lead = rng.choice(ANSWER_LEADS)
-            tail = f" {rng.choice(MORE_TAILS)}" if rng.random() < 0.7 else ""
+            lead = pick(rng, ANSWER_LEADS)
+            tail = f" {pick(rng, MORE_TAILS)}" if rng.random() < 0.7 else ""
             turns.append(("owner", _sentence(lead + more) + tail, (f"{event_id}#more",)))
     if rng.random() < 0.4:
-        turns.append(("other", f"{rng.choice(CLOSERS)} {rng.choice(CLOSER_TAILS)}", ()))
+        turns.append(("other", f"{pick(rng, CLOSERS)} {pick(rng, CLOSER_TAILS)}", ()))
     return [(role, _tidy(expand(text, rng)), ids) for role, text, ids in turns]
 
 
@@ -335,7 +344,7 @@ def vary(
     were. `names`: the first words of the world's names, which keep their capital."""
     roll = 0.25 + 0.35 * rng.random() if by_name else rng.random()
     if roll < 0.25 and text[:1].isalpha():
-        return f"{rng.choice(INTERJECTIONS)} {_lower_first(text, names)}"
+        return f"{pick(rng, INTERJECTIONS)} {_lower_first(text, names)}"
     if addressee in text:
         return text
     if roll < 0.45:
@@ -424,8 +433,8 @@ def elaborate(text: str, bank: str, rng: random.Random, min_words: int = 14) -> 
     if len(text.split()) >= min_words and bank not in ("greet", "greet_reply", "close", "close_reply"):
         return text
     if text.endswith("?") and bank == "other":
-        return f"{expand(rng.choice(BEFORE_QUESTION), rng)} {text}"
-    extra = [rng.choice(_BANKS[bank])]
+        return f"{expand(pick(rng, BEFORE_QUESTION), rng)} {text}"
+    extra = [pick(rng, _BANKS[bank])]
     if bank == "owner" and rng.random() < 0.5:
-        extra.append(rng.choice(QUESTION_BACKS))
+        extra.append(pick(rng, QUESTION_BACKS))
     return " ".join([text, *(expand(x, rng) for x in extra)])
