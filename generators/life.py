@@ -91,6 +91,16 @@ ACTIVITIES: tuple[tuple[str, str, str], ...] = (
     ("went horse riding", "the horse riding", "the horse clearly knew more than I did"),
     ("tried archery", "the archery session", "I hit the middle of the target once"),
     ("went to a silent disco", "the silent disco", "everyone singing different songs out loud was hilarious"),
+    ("went bouldering outdoors for the first time", "the outdoor bouldering", "my fingers were raw by the end"),
+    ("did a sunrise walk along the cliffs", "the sunrise walk", "we saw seals on the rocks below"),
+    ("went to a pub quiz with old friends", "the pub quiz", "we came second because of one question about rivers"),
+    ("tried a trapeze class", "the trapeze class", "hanging upside down was terrifying and brilliant"),
+    ("went foraging for mushrooms with a guide", "the mushroom foraging", "half of what we found was poisonous"),
+    ("played a round of crazy golf", "the crazy golf", "I lost to a windmill three times"),
+    ("went to a pottery painting café", "the pottery painting", "my plate looks like a toddler did it"),
+    ("spent a day sailing on the bay", "the sailing day", "the wind picked up and we raced back in"),
+    ("did a night walk to look at the stars", "the stargazing walk", "we counted eleven shooting stars"),
+    ("went to a karaoke bar", "the karaoke bar", "I sang a ballad badly and loudly"),
 )
 # (kind of outing, noun phrase, detail)
 OUTINGS: tuple[tuple[str, str, str], ...] = (
@@ -104,6 +114,12 @@ OUTINGS: tuple[tuple[str, str, str], ...] = (
     ("a classical concert", "the classical concert", "the orchestra played a piece I had never heard"),
     ("a poetry reading", "the poetry reading", "one poem was about a grandmother's garden and hit me hard"),
     ("a film festival", "the film festival", "we saw three films back to back"),
+    ("a puppet show for grown-ups", "the puppet show", "the puppets were oddly moving"),
+    ("an open-air cinema night", "the open-air cinema", "we brought blankets and still froze"),
+    ("a dance performance", "the dance performance", "one dancer seemed to float the whole time"),
+    ("a craft beer festival", "the beer festival", "every stall had a sillier name than the last"),
+    ("a botanical garden's night opening", "the botanical garden night", "the glasshouses were lit up like lanterns"),
+    ("a street art tour", "the street art tour", "the guide knew every artist by name"),
 )
 BOOK_ADJ = ("Silent", "Last", "Hidden", "Long", "Quiet", "Salt", "Paper", "Winter", "Golden", "Broken", "Small")
 BOOK_NOUN = ("Harbour", "Orchard", "Lighthouse", "River", "Garden", "Mountain", "Letters", "Island", "Kingdom")
@@ -114,6 +130,10 @@ BOOK_TAKES = (
     ("a history of how maps were made", "it changed how I look at maps"),
     ("a fantasy novel with talking crows", "the world building is incredible"),
     ("a collection of short stories about neighbours", "every story is a tiny world"),
+    ("a thriller about a missing painting", "I read the last hundred pages in one night"),
+    ("a biography of a famous chef", "it made me want to cook everything"),
+    ("a novel told in letters", "I cried at the last letter"),
+    ("a book of essays about walking", "I started taking longer walks because of it"),
 )
 DISHES: tuple[tuple[str, str], ...] = (
     ("a lasagne from my grandmother's recipe", "the lasagne"),
@@ -126,8 +146,17 @@ DISHES: tuple[tuple[str, str], ...] = (
     ("fresh pasta with mushrooms", "the fresh pasta"),
     ("a big pot of chilli", "the chilli"),
     ("dumplings from scratch", "the dumplings"),
+    ("a slow-roasted lamb shoulder", "the lamb shoulder"),
+    ("a huge tray of vegetable lasagne", "the vegetable lasagne"),
+    ("banana bread with walnuts", "the banana bread"),
+    ("a spicy bean stew", "the bean stew"),
+    ("a rhubarb crumble", "the rhubarb crumble"),
+    ("sushi rolls for the first time", "the sushi rolls"),
 )
-GUESTS = ("a few friends", "the neighbours", "my book club", "some people from my class", "my cousins")
+GUESTS = (
+    "a few friends", "the neighbours", "my book club", "some people from my class", "my cousins", "my flatmates",
+    "two old friends from school", "the people I volunteer with", "my running group", "a very hungry friend",
+)  # fmt: skip
 PURCHASES: tuple[tuple[str, str, str], ...] = (
     ("a secondhand road bike", "the road bike", "it's a bit scratched but it rides beautifully"),
     ("a film camera from a flea market", "the film camera", "it still has the old owner's initials on it"),
@@ -139,6 +168,12 @@ PURCHASES: tuple[tuple[str, str, str], ...] = (
     ("a tent for two", "the tent", "it packs down smaller than a loaf of bread"),
     ("a standing desk", "the standing desk", "my back is already thanking me"),
     ("a record player", "the record player", "I've been digging through my parents' old records"),
+    ("a rowing machine", "the rowing machine", "it's taking up half the living room"),
+    ("a secondhand sewing machine", "the sewing machine", "I already hemmed three pairs of trousers"),
+    ("a big leafy fig tree for the corner", "the fig tree", "it dropped four leaves on day one and I panicked"),
+    ("noise-cancelling headphones", "the headphones", "the train is suddenly peaceful"),
+    ("a cast iron pan", "the cast iron pan", "I'm still learning how to season it"),
+    ("a vintage typewriter", "the typewriter", "the letter e sticks but I love it"),
 )
 TRIP_DOING = (
     "walked the old town for hours",
@@ -147,6 +182,12 @@ TRIP_DOING = (
     "spent a whole afternoon in a bookshop",
     "climbed up to the castle",
     "found a market with amazing cheese",
+    "rented bikes and rode along the river",
+    "got lost in the old streets on purpose",
+    "found a tiny bar with only six tables",
+    "ate the best pastries of my life at a tiny bakery",
+    "watched the sunset from the harbour wall",
+    "went to a flea market and bought nothing",
 )
 PHOTOS: tuple[tuple[str, str], ...] = (
     ("the sunset from my balcony, all orange and pink", "the sunset photo"),
@@ -157,6 +198,12 @@ PHOTOS: tuple[tuple[str, str], ...] = (
     ("a mural someone painted on the bridge", "the mural photo"),
     ("the stack of books I just finished", "the stack of books"),
     ("a fox sitting in the garden", "the fox photo"),
+    ("frost patterns on my car window", "the frost photo"),
+    ("a heron standing in the canal", "the heron photo"),
+    ("the fog rolling over the rooftops", "the fog photo"),
+    ("a street musician with a tiny dog", "the street musician photo"),
+    ("my very first loaf, a bit lopsided", "the lopsided loaf photo"),
+    ("a field of sunflowers taller than me", "the sunflower photo"),
 )
 FAMILY_NEWS: tuple[tuple[str, str], ...] = (
     ("got engaged", "{rel}'s engagement"),
@@ -175,6 +222,10 @@ HEALTH: tuple[tuple[str, str, str], ...] = (
     ("got glasses for the first time", "the new glasses", "I can suddenly read the street signs"),
     ("had my wisdom teeth out", "the wisdom teeth", "I lived on soup for a week"),
     ("started sleeping better after cutting coffee", "cutting coffee", "the first days were rough"),
+    ("pulled a muscle in my shoulder", "the pulled shoulder", "I can't lift my arm above my head yet"),
+    ("had a bad bout of hay fever", "the hay fever", "I went through a box of tissues a day"),
+    ("started seeing a therapist", "the therapy", "it's been helping more than I thought it would"),
+    ("got a tetanus shot after cutting my hand", "the cut hand", "it was only three stitches in the end"),
 )
 PROJECTS: tuple[tuple[str, str, str], ...] = (
     ("launched the new booking app we'd been building", "the booking app launch", "nothing crashed on day one"),
@@ -183,6 +234,10 @@ PROJECTS: tuple[tuple[str, str, str], ...] = (
     ("ran my first workshop for new hires", "the workshop", "people actually asked good questions"),
     ("shipped the redesign of our website", "the website redesign", "we argued about the colours for weeks"),
     ("got put in charge of a small team", "leading the team", "it's a lot more talking than I expected"),
+    ("moved our whole team onto a new system", "the system migration", "it took three weekends of testing"),
+    ("won a pitch against two bigger agencies", "the pitch", "we found out by text at the end of the day"),
+    ("trained the new intern", "training the intern", "she asks the best questions"),
+    ("organised the company's summer party", "the summer party", "the weather held, miraculously"),
 )
 VOLUNTEERING: tuple[tuple[str, str, str], ...] = (
     ("volunteered at the animal shelter", "the shelter volunteering", "I walked six very excited dogs"),
@@ -190,6 +245,14 @@ VOLUNTEERING: tuple[tuple[str, str, str], ...] = (
     ("joined a beach clean-up", "the beach clean-up", "we filled thirty bags with rubbish"),
     ("read stories at the library's kids' hour", "the story hour", "the kids did all the voices with me"),
     ("helped paint a mural at a school", "the school mural", "I got more paint on me than the wall"),
+    ("ran a stall at the school fair", "the school fair stall", "we sold out of cakes by noon"),
+    ("helped plant trees in the park", "the tree planting", "we got forty saplings in the ground"),
+    (
+        "visited an elderly neighbour every week",
+        "the neighbour visits",
+        "she tells the best stories about the war years",
+    ),
+    ("helped at a repair café", "the repair café", "I fixed a lamp and felt like a genius"),
 )
 LEARNING: tuple[tuple[str, str], ...] = (
     ("Spanish", "an evening Spanish course"),
@@ -199,6 +262,10 @@ LEARNING: tuple[tuple[str, str], ...] = (
     ("coding", "a coding bootcamp on weekends"),
     ("first aid", "a first aid course"),
     ("Japanese", "a Japanese class"),
+    ("Portuguese", "a Portuguese conversation class"),
+    ("pottery glazing", "a glazing workshop"),
+    ("the ukulele", "ukulele lessons"),
+    ("German", "a German course at the library"),
 )
 CELEBRATIONS: tuple[tuple[str, str], ...] = (
     ("my birthday with a picnic in the park", "the birthday picnic"),
@@ -206,6 +273,10 @@ CELEBRATIONS: tuple[tuple[str, str], ...] = (
     ("the end of a long project with karaoke", "the karaoke night"),
     ("our housewarming with a potluck", "the housewarming"),
     ("midsummer with a bonfire on the beach", "the bonfire"),
+    ("a friend's engagement with a big dinner", "the engagement dinner"),
+    ("finishing my exams with a night out", "the night out"),
+    ("the first day of summer with a barbecue", "the barbecue"),
+    ("our tenth year of friendship with a picnic", "the friendship picnic"),
 )
 FAVOURITES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("food", ("ramen", "tacos", "dumplings", "pizza margherita", "pad thai", "lentil soup")),
@@ -228,6 +299,72 @@ FEELINGS: tuple[tuple[str, str], ...] = (
     ("inspired", "it gave me so many ideas"),
     ("homesick", "it reminded me of where I grew up"),
     ("overwhelmed", "there was so much going on at once"),
+)
+
+
+# more reasons for each feeling (FEELINGS' own reason is the first)
+FEELING_WHYS: dict[str, tuple[str, ...]] = {
+    "proud": ("I didn't give up when it got hard", "a year ago I couldn't have done it", "I did it all myself"),
+    "nervous": ("everyone else seemed to know what they were doing", "I hate being watched", "it was all so new"),
+    "thrilled": ("it all came together at the last minute", "I've wanted it for ages", "it went perfectly"),
+    "exhausted but happy": ("I barely slept the night before", "it went on for hours", "I gave it everything"),
+    "a bit disappointed": (
+        "I'd built it up too much in my head",
+        "the best part was over too fast",
+        "I expected more from it",
+    ),
+    "relieved": ("the waiting was the worst part", "it could have gone badly and didn't", "it's finally done"),
+    "calm": ("nobody needed anything from me for once", "it was so quiet", "I had no phone signal at all"),
+    "grateful": (
+        "friends turned up to help without being asked",
+        "it could easily not have happened",
+        "someone went out of their way for me",
+    ),
+    "embarrassed at first": (
+        "I got everything wrong in the first hour",
+        "I tripped in front of everyone",
+        "I had no idea how anything worked",
+    ),
+    "inspired": (
+        "I want to do more things like it",
+        "the people there were so good at it",
+        "I came home and started planning",
+    ),
+    "homesick": (
+        "the smell took me straight back to being a kid",
+        "my family would have loved it",
+        "it sounded just like home",
+    ),
+    "overwhelmed": ("I didn't know where to look", "everyone talked at once", "it was so much bigger than I thought"),
+}
+# the follow-up detail for kinds that have no detail of their own
+PHOTO_MORE = (
+    "I took it just before it got dark",
+    "I had to stand on a bench to get it",
+    "I took about forty to get that one",
+    "it was pure luck, I just happened to look up",
+    "my hands were freezing when I took it",
+)
+FAMILY_MORE = (
+    "the whole family is over the moon",
+    "there were happy tears on the phone",
+    "we're planning a big get-together",
+    "I found out from a very excited voice message",
+    "everyone's been sending photos all week",
+)
+LEARNING_MORE = (
+    "the teacher is patient and funny",
+    "there are only six of us in the group",
+    "the homework is harder than I thought",
+    "I practise on the bus every morning",
+    "I'm the oldest in the class by far",
+)
+CELEBRATION_MORE = (
+    "we stayed up far too late",
+    "someone brought a guitar and we sang for hours",
+    "there was far too much food",
+    "we finished with a very silly group photo",
+    "it was the first time in ages we were all together",
 )
 
 
@@ -333,13 +470,19 @@ _FITTING: dict[str, tuple[int, ...]] = {
     "read": (2, 4, 6, 9, 10),
     "family_news": (0, 2, 7, 10, 11),
     "cooked": (0, 2, 3, 4, 8),
+    "project": (0, 1, 2, 3, 5, 7, 11),
+    "learning": (0, 1, 2, 8, 9, 11),
+    "volunteered": (0, 3, 6, 7, 9),
+    "activity": (0, 1, 2, 3, 4, 6, 8, 9),
+    "attended": (2, 4, 6, 9, 10, 11),
 }
 
 
 def _feeling(rng: random.Random, kind: str = "") -> dict[str, str]:
     options = _FITTING.get(kind, tuple(range(len(FEELINGS))))
     feeling, why = FEELINGS[options[rng.randrange(len(options))]]
-    return {"feeling": feeling, "feeling_why": why}
+    whys = (why, *FEELING_WHYS.get(feeling, ()))
+    return {"feeling": feeling, "feeling_why": whys[rng.randrange(len(whys))]}
 
 
 def _book(rng: random.Random, fake_name: Callable[[], str]) -> dict[str, str]:
@@ -369,14 +512,14 @@ def draw_episode(kind: str, rng: random.Random, fake_name: Callable[[], str], **
         return {"what": f"a weekend in {city}", "np": f"the weekend in {city}", "more": _pick(rng, TRIP_DOING)}
     if kind == "photo":
         what, np = _pick(rng, PHOTOS)
-        return {"what": what, "np": np, "more": "I took it just before it got dark", **_feeling(rng, kind)}
+        return {"what": what, "np": np, "more": _pick(rng, PHOTO_MORE), **_feeling(rng, kind)}
     if kind == "family_news":
         news, np = _pick(rng, FAMILY_NEWS)
         pos = values["pos"]
         return {
             "what": news.format(pos=pos),
             "np": np.format(rel=values["rel"]),
-            "more": "the whole family is over the moon",
+            "more": _pick(rng, FAMILY_MORE),
             **_feeling(rng, kind),
         }
     if kind == "health":
@@ -390,10 +533,10 @@ def draw_episode(kind: str, rng: random.Random, fake_name: Callable[[], str], **
         return {"what": what, "np": np, "more": more, **_feeling(rng, kind)}
     if kind == "learning":
         subject, course = _pick(rng, LEARNING)
-        return {"what": subject, "np": course, "more": "the teacher is patient and funny", **_feeling(rng, kind)}
+        return {"what": subject, "np": course, "more": _pick(rng, LEARNING_MORE), **_feeling(rng, kind)}
     if kind == "celebrated":
         what, np = _pick(rng, CELEBRATIONS)
-        return {"what": what, "np": np, "more": "we stayed up far too late", **_feeling(rng, kind)}
+        return {"what": what, "np": np, "more": _pick(rng, CELEBRATION_MORE), **_feeling(rng, kind)}
     raise ValueError(f"draw_episode: unknown kind {kind!r}")
 
 

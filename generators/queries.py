@@ -24,7 +24,7 @@ def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:
         for s in dialogue.sessions
         if s.date_time <= draft.query_time
         for t in s.turns
-        if answers & set(t.expresses)
+        if t.expresses and not answers.isdisjoint(t.expresses)
     ]
 
 

@@ -16,42 +16,65 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
+from functools import cache
+from typing import TypeVar
 
 OPENERS = (
-    "Guess what,", "Okay, small update:", "So,", "Oh, I meant to tell you:", "You'll like this one:", "Funny thing,",
+    "[Guess what|Okay, guess what|You'll never guess],", "Okay, [small|quick|tiny] update:", "So,",
+    "Oh, I [meant|forgot|wanted] to tell you:", "You'll [like|love|laugh at] this one:", "Funny thing,",
     "Honestly,", "Quick news from my side:", "Not sure I told you, but", "Right, so", "Well,", "Oh!", "Anyway,",
-    "Before I forget,", "Something nice happened:", "So here's my news:",
+    "Before I forget,", "Something [nice|good|fun] happened:", "So here's my news:", "[Random|Small] thing, but",
+    "I [have to|need to|must] tell you,", "[Update|News] from [my end|over here|this side]:",
+    "Did I [tell you|mention]?", "Okay so [this is a fun one|get this]:", "Ha, [so|okay],",
 )  # fmt: skip
 QUESTION_BACKS = (
-    "How has your week been?", "What have you been up to lately?", "Have you ever tried anything like that?",
-    "Anything new with you?", "How are things on your end?", "Do you have plans for the next few days?",
-    "What about you, anything exciting?", "Tell me something good from your side.", "How are you holding up?",
-    "Are you keeping busy?",
+    "How has your [week|weekend|month] been?", "What have you been up to [lately|since we last talked|these days]?",
+    "Have you ever [tried|done] anything like that?", "Anything new [with you|on your side|in your world]?",
+    "How are things [on your end|with you|over there]?",
+    "Do you have [plans|anything planned|anything fun lined up] for the [next few days|weekend|coming week]?",
+    "What about you, anything [exciting|fun|worth telling]?", "Tell me something [good|nice|cheerful] from your side.",
+    "How are you holding up[| these days| with everything]?", "Are you keeping busy[| at least| these days]?",
+    "Your turn, what's [new|going on|the latest]?",
+    "What's been the [best part|highlight] of your [week|month] so far?",
+    "Did you [get any rest|get some time to yourself|manage a lie-in] [lately|this week]?",
+    "Have you been [doing|feeling] okay?", "Has anything [made you laugh|surprised you] [lately|recently]?",
+    "What's [keeping you sane|getting you through] [these days|this week]?",
 )  # fmt: skip
 FEELING_FORMS = (
-    "I'm honestly {feeling}, because {why}.", "I felt {feeling}, if I'm honest, since {why}.",
+    "I'm [honestly|genuinely|really] {feeling}, because {why}.", "I felt {feeling}, if I'm honest, since {why}.",
     "It left me {feeling}; {why}.", "Part of me is still {feeling} about it, because {why}.",
-    "I came away {feeling}, mostly because {why}.", "Weirdly I was {feeling} the whole time, {why}.",
+    "I came away {feeling}, [mostly|largely|I think] because {why}.", "Weirdly I was {feeling} the whole time, {why}.",
     "If I'm being real, {feeling}. {why}.", "Mostly {feeling}, you know? {why}.", "I'd go with {feeling}, since {why}.",
     "Strangely {feeling}. I think {why}.", "Kind of {feeling}, to be honest, because {why}.",
+    "[The word I keep coming back to|What I'd say] is {feeling}, [because|since] {why}.",
+    "{feeling}, [really|mainly]. [I guess|I suppose] {why}.", "In one word? {feeling}. {why}, [you see|basically].",
+    "I [didn't expect|wasn't prepared] to feel {feeling}, but {why}.",
 )  # fmt: skip
 FEELING_ABOUT = (
     "Honestly, the {np} left me {feeling}, because {why}.", "The whole {np} thing made me feel {feeling}; {why}.",
     "With the {np} I was {feeling}, mostly since {why}.", "I'd say {feeling}. The {np} was a lot, and {why}.",
     "About the {np}? {feeling}, to be honest, because {why}.", "Looking back on the {np}, I'm {feeling}: {why}.",
+    "The {np}? [It left me|I ended up] {feeling}. {why}.",
 )  # fmt: skip
 REACTIONS = (
-    "Oh wow, that's great!", "No way, that's so cool.", "Ha, I love that.", "That sounds amazing.",
-    "Oh, that's really something.", "Wait, really? That's brilliant.", "Aw, that's lovely to hear.",
-    "That's huge, well done.", "Oh nice, I'm a little jealous.", "That's so you, honestly.", "Oh, how fun!",
-    "Okay, that made me smile.", "Look at you go!", "I'm genuinely impressed.", "Honestly, good for you.",
-    "This is the best thing I've heard all week.", "Stop, that's adorable.", "Okay, I love this for you.",
-    "See, this is why I like talking to you.", "Well, that's a fun surprise.", "You never stop, do you?",
-    "Ooh, tell me more.", "That's wild, in a good way.", "I did not see that one coming.", "Well done you!",
+    "Oh wow, that's [great|fantastic|brilliant]!", "No way, that's so [cool|good|fun].", "Ha, I love that.",
+    "That sounds [amazing|wonderful|like a blast].", "Oh, that's really something.",
+    "Wait, really? That's [brilliant|amazing].", "Aw, that's lovely to hear.", "That's huge, well done.",
+    "Oh nice, I'm a little jealous.", "That's so you, honestly.", "Oh, how fun!", "Okay, that made me smile.",
+    "Look at you go!", "I'm genuinely impressed.", "Honestly, good for you.",
+    "This is the best thing I've heard all [week|day|month].", "Stop, that's adorable.",
+    "Okay, I love this for you.", "See, this is why I like talking to you.", "Well, that's a fun surprise.",
+    "You never stop, do you?", "Ooh, tell me more.", "That's wild, in a good way.", "I did not see that one coming.",
+    "Well done you!", "[Oh|Ah], that [brightened|made] my [morning|evening|day].", "Okay, [color|colour] me impressed.",
+    "[Ha|Oh], [you're full of surprises|you kept that quiet].", "[Wow|Whoa], since when are you into that?",
+    "That's [so|really] [nice|sweet|cool], [honestly|truly].", "[Nice|Brilliant], you've been busy!",
 )  # fmt: skip
 FEELING_ASKS = (
     "How did it feel, though?", "And how did you feel about it?", "How was it for you, honestly?",
     "Were you nervous, or just excited?", "How are you feeling about it now?",
+    "[Be honest,|Okay but] how did it [actually feel|feel in the moment]?",
+    "What was going through your head[| at the time]?", "Did it feel [as good as|like] you [hoped|expected]?",
 )  # fmt: skip
 MORE_ASKS = {
     "took_up": ("Where do you go for it?", "Where are the sessions?", "Is it far from you?"),
@@ -75,21 +98,28 @@ MIDDLES = (
     "I'm so glad you're doing things for yourself.", "That's the kind of update I like.",
     "I wish I had that kind of energy.", "Somehow that sounds exactly like you.",
     "Okay, I need to hear more.", "I had a feeling you'd get round to it.", "I've always been curious about that.",
-    "That must have taken some courage.", "You're making my week look very boring.",
+    "That must have taken some courage.", "You're making my [week|weekend] look very boring.",
+    "My [evenings|weekends] lately have been [sofa|couch] and [tea|takeaway], so I'm [living through you|envious].",
+    "I [love|like] that you [just go for|actually do] things.", "[Honestly,|Seriously,] [respect|hats off].",
 )  # fmt: skip
 CLOSERS = (
     "Love that for you.", "I'm really happy for you.", "Keep me posted!", "You have to show me sometime.",
     "That's the best kind of news.", "Okay, now I want to try it too.", "Good for you, seriously.",
+    "[Honestly,|Well,] [that's lovely|how nice].", "[I'm|We're] [so|very] proud of you, [you know|for real].",
+    "[Ha,|Aw,] [that's made my day|you've cheered me up].",
 )  # fmt: skip
 MORE_TAILS = (
     "I'd do it again in a heartbeat.", "It's become a bit of a story I tell everyone.", "I keep thinking about it.",
     "Not what I expected, but I'm not complaining.", "That part was my favourite, honestly.",
     "I'll show you next time you're around.", "It was one of those small good moments.",
-    "Anyway, it made my week.", "I'm still smiling about that.", "That's the bit I'll remember.",
+    "Anyway, it made my [week|month].", "I'm still smiling about that.", "That's the bit I'll remember.",
+    "[You'd have|You would have] [loved|laughed at] it.", "I [wish|kind of wish] you'd been there.",
+    "[Next time|One day] I'm [dragging|taking] you with me.",
 )  # fmt: skip
 ANSWER_LEADS = (
     "Honestly, ", "Well, ", "Oh, ", "", "", "Ha, ", "So far so good: ", "Good question. ", "Mostly this: ",
     "The short version? ", "Let me think. ", "Funny you ask, ", "Put it this way, ", "Oh man, ", "Okay so ",
+    "[Hmm|Mm], ", "[Where do I start|Let me see]. ", "[Ah|Oh], the best bit: ",
 )  # fmt: skip
 CLOSER_TAILS = (
     "We should do something like that together soon.", "I need more of that energy in my life.",
@@ -97,6 +127,8 @@ CLOSER_TAILS = (
     "Tell me the rest next time, I want details.", "It sounds like exactly what you needed.",
     "I'll want to hear how it goes from here.", "Honestly, you inspire me a little.",
     "Now I'm thinking about what I'd even pick.", "I'm saving that story for later.",
+    "[Next time|Soon] you [can|have to] tell me [over coffee|in person].",
+    "[I'm|Now I'm] [going to|gonna] [be thinking about|daydream about] that [all evening|for days].",
 )  # fmt: skip
 # the plain clause stating an episode (the teller speaking), per kind; {when} is the time phrase
 PLAIN = {
@@ -136,6 +168,35 @@ INDIRECT = {
 }
 
 
+T = TypeVar("T")
+_ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
+
+
+@cache
+def _parts(template: str) -> tuple[tuple[str, ...], ...]:
+    """`template` cut into literal text (1-tuples) and its `[a|b|c]` groups (the alternatives)."""
+    out: list[tuple[str, ...]] = []
+    pos = 0
+    for m in _ALTERNATIVES.finditer(template):
+        out += [(template[pos : m.start()],), tuple(m.group(1).split("|"))]
+        pos = m.end()
+    return (*out, (template[pos:],))
+
+
+def pick(rng: random.Random, options: Sequence[T]) -> T:
+    """`pick(rng, options)` in a third of the time (one C-level draw instead of Python's rejection sampling; the
+    realizer makes tens of thousands of these per dialogue)."""
+    return options[int(rng.random() * len(options))]
+
+
+def expand(template: str, rng: random.Random) -> str:
+    """`template` with each `[a|b|c]` group replaced by one of its alternatives (an empty one drops the group):
+    one bank line says the same thing in many ways."""
+    if "[" not in template:
+        return template
+    return "".join(p[0] if len(p) == 1 else pick(rng, p) for p in _parts(template))
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -155,42 +216,42 @@ def episode_turns(
     fields = {**details, **values}
     fields.setdefault("with", "a friend")
     forms = INDIRECT.get(kind, ()) if rng.random() < 0.4 else ()
-    core = rng.choice(forms or PLAIN[kind]).format(**{**fields, "when": "{when}"})
-    opener = rng.choice(OPENERS) + " " if rng.random() < 0.6 else ""
+    core = pick(rng, forms or PLAIN[kind]).format(**{**fields, "when": "{when}"})
+    opener = pick(rng, OPENERS) + " " if rng.random() < 0.6 else ""
     first = [_sentence(opener + core)]
     feeling = fields.get("feeling")
     feeling_now = feeling is not None and rng.random() < 0.5
     if "more" in fields and kind not in ("photo",) and rng.random() < 0.25:
         pass  # the detail waits for the question
     if feeling_now:
-        first.append(rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"]))
+        first.append(pick(rng, FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"]))
     if rng.random() < 0.5:
-        first.append(rng.choice(QUESTION_BACKS))
+        first.append(pick(rng, QUESTION_BACKS))
     first_ids = (event_id, f"{event_id}#feeling") if feeling_now else (event_id,)
     turns = [("owner", " ".join(first), first_ids)]
     if kind == "favourite":
-        turns.append(("other", rng.choice(REACTIONS) + " " + rng.choice(QUESTION_BACKS), ()))
+        turns.append(("other", pick(rng, REACTIONS) + " " + pick(rng, QUESTION_BACKS), ()))
         return turns
     ask_feeling = feeling is not None and not feeling_now
-    ask = rng.choice(FEELING_ASKS) if ask_feeling else rng.choice(MORE_ASKS[kind])
-    middle = f" {rng.choice(MIDDLES)}" if rng.random() < 0.6 else ""
-    turns.append(("other", f"{rng.choice(REACTIONS)}{middle} {ask}", ()))
+    ask = pick(rng, FEELING_ASKS) if ask_feeling else pick(rng, MORE_ASKS[kind])
+    middle = f" {pick(rng, MIDDLES)}" if rng.random() < 0.6 else ""
+    turns.append(("other", f"{pick(rng, REACTIONS)}{middle} {ask}", ()))
     if ask_feeling:
         if rng.random() < 0.5 and fields.get("np"):
-            form = rng.choice(FEELING_ABOUT)
+            form = pick(rng, FEELING_ABOUT)
             answer = form.format(feeling=feeling, why=fields["feeling_why"], np=fields["np"].removeprefix("the "))
         else:
-            answer = rng.choice(FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
+            answer = pick(rng, FEELING_FORMS).format(feeling=feeling, why=fields["feeling_why"])
         turns.append(("owner", answer, (f"{event_id}#feeling",)))
     else:
         more = fields.get("more") or fields.get("where") or ""
         if more:
-            lead = rng.choice(ANSWER_LEADS)
-            tail = f" {rng.choice(MORE_TAILS)}" if rng.random() < 0.7 else ""
+            lead = pick(rng, ANSWER_LEADS)
+            tail = f" {pick(rng, MORE_TAILS)}" if rng.random() < 0.7 else ""
             turns.append(("owner", _sentence(lead + more) + tail, (f"{event_id}#more",)))
     if rng.random() < 0.4:
-        turns.append(("other", f"{rng.choice(CLOSERS)} {rng.choice(CLOSER_TAILS)}", ()))
-    return [(role, _tidy(text), ids) for role, text, ids in turns]
+        turns.append(("other", f"{pick(rng, CLOSERS)} {pick(rng, CLOSER_TAILS)}", ()))
+    return [(role, _tidy(expand(text, rng)), ids) for role, text, ids in turns]
 
 
 _SENTENCE_START = re.compile(r"(?<=[.!?] )([a-z])")
@@ -203,22 +264,49 @@ def _tidy(text: str) -> str:
 
 # elaboration for short scripted lines: it states nothing about the world
 AFTER_NEWS = (
-    "It still feels a bit unreal, to be honest.", "I keep going back and forth on how I feel about it.",
-    "It's been a lot to take in, but mostly good.", "Anyway, that's my big update for now.",
-    "I wanted you to hear it from me first.", "It's funny how fast things change.",
-    "I haven't told many people yet.", "I'm trying not to overthink it.",
-    "My head is still spinning a little.", "So yes, busy times over here.",
+    "It still feels a bit [unreal|surreal|strange], to be honest.",
+    "I keep going back and forth on how I [feel|should feel] about it.",
+    "It's been a lot to [take in|process], but mostly [good|in a good way].",
+    "Anyway, that's my [big|main] [update|news] for now.",
+    "I wanted you to hear it from me [first|before anyone else].",
+    "It's [funny|wild|strange] how fast things [change|move].",
+    "I haven't told [many|that many] people yet.", "I'm trying [not to overthink it|to take it one day at a time].",
+    "My head is still spinning [a little|a bit|slightly].", "So yes, [busy|eventful|interesting] times over here.",
+    "[Honestly,|Truthfully,] I'm still [getting used to|wrapping my head around] it.",
+    "You're [one of the first|the first person] I've told, [actually|by the way].",
+    "[Life|Everything] has been [moving fast|a bit of a whirlwind] [lately|these past weeks].",
+    "I [didn't see|never saw] that coming a [year|few months] ago.", "[Funny|Strange] how these things work out.",
+    "[Mum's the word|Keep it quiet] for now, [okay|though].", "[Anyway|So], that's [where I'm at|the state of things].",
+    "I [keep|can't stop] [telling people|talking about it], sorry.",
+)  # fmt: skip
+AFTER_SAYING = (  # after a statement that is not news (a standing fact, a passing remark)
+    "Just thought I'd mention it.", "Anyway, [that's that|moving on].", "I keep meaning to say.",
+    "[It|That] [came up|crossed my mind] [the other day|earlier|this morning].",
+    "[Anyway,|So,] that's [my life in a nutshell|how things stand|the latest from me].",
+    "[Just|I just] wanted you to know[| that].", "[It's|That's] been on my mind [a bit|lately].",
+    "[Life|Things] [goes|go] on, [I suppose|right]?",
 )  # fmt: skip
 AFTER_REPLY = (
-    "Tell me everything next time we talk.", "I want to hear how it goes.", "You always land on your feet.",
-    "That's a lot, take it easy on yourself.", "Let me know if you need anything.",
-    "I'm glad you told me.", "I had a feeling something was up.", "We should celebrate soon.",
-    "I'll be thinking about that all day now.", "Keep me in the loop, okay?", "That's a proper plot twist.",
-    "I'm writing that down so I don't forget.", "Now I have about ten questions.", "Honestly, fair enough.",
-    "That puts my week into perspective.", "You should be proud of how you handled it.",
-    "I would have done the same, I think.", "Give it a few weeks and it'll feel normal.",
-    "I'm here if you want to talk it through.", "That's one for the memory books.",
-    "Funny how life works out.", "Let's get coffee and you can tell me properly.",
+    "Tell me everything next time we [talk|meet up|speak].", "I want to hear how it [goes|turns out|all plays out].",
+    "You always [land on your feet|seem to make it work].",
+    "That's a lot, [take it easy on|go easy on|be kind to] yourself.",
+    "Let me know if you need [anything|a hand|anything at all].",
+    "I'm [glad|happy] you told me[| first|, really].", "I had a [feeling|hunch] something was up.",
+    "We should [celebrate|toast to that|raise a glass] soon.",
+    "I'll be thinking about that all [day|evening|week] now.", "Keep me [in the loop|posted|updated], okay?",
+    "That's a [proper|real] plot twist.",
+    "I'm [writing|noting] that down so I don't forget.", "Now I have about [ten|a hundred|a dozen] questions.",
+    "[Honestly,|Well,] fair enough.",
+    "That puts my [week|little problems] into perspective.", "You should be proud of how you [handled|dealt with] it.",
+    "I would have done the same, I [think|reckon].",
+    "Give it a few [weeks|months] and it'll feel [normal|like nothing].",
+    "I'm here if you want to [talk it through|vent|think out loud].",
+    "That's one for the [memory books|diary|scrapbook].",
+    "Funny how [life|things] [works|work] out[|, isn't it].",
+    "Let's [get coffee|go for a walk|grab lunch] and you can tell me properly.",
+    "[Wow,|Huh,] I [need a minute|need to sit with that] [for a second|now].",
+    "[That's|What] a [turn-up|development], [honestly|seriously].",
+    "[Well,|Okay,] [I'm all ears|you have my full attention].",
 )  # fmt: skip
 
 
@@ -227,28 +315,43 @@ INTERJECTIONS = (  # neutral: they fit good and bad news alike
     "Anyway,", "Alright,",
 )  # fmt: skip
 LEAD_TAILS = (
-    "I feel like we haven't properly caught up in a while.", "I've been wondering.", "Tell me everything.",
-    "I've been so wrapped up in my own stuff lately.", "I want the full update.", "Don't leave anything out.",
-    "It's been a minute.", "I was just thinking about that.",
+    "I feel like we haven't [properly caught up|really talked] in [a while|ages|weeks].",
+    "I've been [wondering|meaning to ask|curious].", "Tell me [everything|all of it|the lot].",
+    "I've been so [wrapped up in|caught up with|buried in] my own [stuff|nonsense|little dramas] lately.",
+    "I want the [full|whole|unabridged] [update|story|rundown].",
+    "Don't leave [anything|a single thing] out[|, please].",
+    "It's been a [minute|while|hot minute][| since I asked].",
+    "I was just [thinking|wondering] about that [earlier|today|the other day].",
+    "I [realise|just realised] I haven't asked in [ages|a while].",
+    "[Go on,|Come on,] [spill|fill me in].", "[I'm curious|Curiosity is killing me], [honestly|to be fair].",
 )  # fmt: skip
 
 
-def _lower_first(text: str) -> str:
-    """`text` to follow a comma: its first letter lower-cased, unless it is the word "I"."""
-    return text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
+def _lower_first(text: str, names: frozenset[str] = frozenset()) -> str:
+    """`text` to follow a comma: its first letter lower-cased, unless it is the word "I" or starts one of `names`
+    (the capitalised names of the world: "Roy is at ...")."""
+    first = text.split(" ", 1)[0].strip(",.!?:;'")
+    if text.startswith(("I ", "I'")) or first in names or first.removesuffix("'s") in names:
+        return text
+    return text[:1].lower() + text[1:]
 
 
-def vary(text: str, addressee: str, rng: random.Random, by_name: bool = False) -> str:
+def vary(
+    text: str, addressee: str, rng: random.Random, by_name: bool = False, names: frozenset[str] = frozenset()
+) -> str:
     """`text` sometimes opened with an interjection and sometimes addressed to `addressee` by name (always, with
-    `by_name`), the way people write; the words that carry meaning stay as they were."""
+    `by_name`; never when it already names them), the way people write; the words that carry meaning stay as they
+    were. `names`: the first words of the world's names, which keep their capital."""
     roll = 0.25 + 0.35 * rng.random() if by_name else rng.random()
     if roll < 0.25 and text[:1].isalpha():
-        return f"{rng.choice(INTERJECTIONS)} {_lower_first(text)}"
+        return f"{pick(rng, INTERJECTIONS)} {_lower_first(text, names)}"
+    if addressee in text:
+        return text
     if roll < 0.45:
         first, _, rest = text.partition(" ")
         if first.endswith((",", "!", ".", "?")) and rest:
             return f"{first[:-1]}, {addressee}{first[-1]} {rest}"
-        return f"{addressee}, {_lower_first(text)}"
+        return f"{addressee}, {_lower_first(text, names)}"
     if roll < 0.6 and text[-1:] in ".!?":
         return f"{text[:-1]}, {addressee}{text[-1]}"
     return text
@@ -259,29 +362,63 @@ BEFORE_QUESTION = (
     "Huh, I had no idea.", "Wow, okay.", "Oh, that explains a lot, actually.", "Sorry, I'm still catching up.",
     "That's a big one.", "Okay, now I'm curious.", "I have questions.", "Interesting, go on.",
     "Wait, since when?", "Hmm, I wondered about that.", "That's news to me.",
+    "[Whoa|Wow], [slow down|one thing at a time].", "[Ha,|Oh,] [I love a good update|updates, yes please].",
+    "[Okay,|Right,] [let me get this straight|I'm following].",
 )  # fmt: skip
 GREET = (
-    "I've been meaning to message you all week.", "It feels like ages since we properly talked.",
-    "I was just thinking about you this morning.", "Sorry I went quiet for a bit, things got busy.",
-    "I finally have a free evening, so here I am.", "I made tea and everything, ready to catch up.",
+    "I've been meaning to message you [all week|for days|since the weekend].",
+    "It feels like [ages|forever|a lifetime] since we [properly talked|had a proper chat].",
+    "I was just thinking about you [this morning|on my walk|over breakfast].",
+    "Sorry I went quiet for a bit, things got [busy|hectic|a little chaotic].",
+    "I finally have a [free evening|quiet hour|moment to myself], so here I am.",
+    "I made [tea|coffee|a hot chocolate] and everything, ready to catch up.",
+    "[Today|This week] has been [long|strange|oddly slow], so I [need|could use] a [proper natter|good chat].",
+    "The [kettle's on|sofa's calling] and I have [nowhere to be|no plans], [perfect|ideal] for a catch-up.",
+    "I [saw something|heard a song] that reminded me of you, so [hello|hi]!",
+    "[Hope|I hope] you're [well|good|surviving] and [not too busy|not drowning in stuff].",
+    "I [owe you|promised you] a [proper|long] message, so [here goes|consider this it].",
+    "[Quick|Random] check-in, because [it's been a while|I miss our chats].",
 )  # fmt: skip
 GREET_REPLY = (
-    "I was hoping you'd get in touch.", "Perfect timing, I just sat down.", "It's been a strange few weeks.",
-    "I have so much to tell you.", "Things have been up and down, but mostly fine.",
-    "Honestly, a chat with you is exactly what I needed.",
+    "I was [hoping|secretly hoping] you'd get in touch.", "Perfect timing, I [just sat down|just got home|was bored].",
+    "It's been a [strange|funny|weird|long] few [weeks|days] [here|over here|for me].",
+    "I have [so much|a lot|loads] to tell you.",
+    "Things have been [up and down|a bit all over the place], but mostly [fine|good|okay].",
+    "Honestly, a chat with you is [exactly|just] what I needed[| today| tonight].",
+    "[Your message|This] [made me smile|cheered me up] [straight away|right away].",
+    "I [was about to|nearly] message you [myself|first], [actually|funnily enough].",
+    "[Can't complain|Not bad at all], [all things considered|really].",
+    "[I've just|Just] [got in|finished dinner|put my feet up], so [great|good] timing.",
+    "[Slowly|Gradually] [getting there|finding my feet], [thanks for asking|as usual].",
+    "[Ha,|Oh,] I [was|'ve been] [wondering|thinking] about you too.",
 )  # fmt: skip
 CLOSE = (
-    "This was really nice, we shouldn't leave it so long next time.", "I have an early start tomorrow, sadly.",
-    "Dinner is calling, but this was lovely.", "Let's pick this up again in a few days.",
-    "Thanks for listening to all my rambling.", "My battery is about to die, so I'll leave it there.",
+    "This was really [nice|lovely|good], we shouldn't leave it so long next time.",
+    "I have an early [start|morning] tomorrow, [sadly|annoyingly|unfortunately].",
+    "[Dinner|The oven|My stomach] is calling, but this was [lovely|great|so nice].",
+    "Let's pick this up again [in a few days|later this week|soon].",
+    "Thanks for [listening to|putting up with] all my [rambling|waffling|chatter].",
+    "My [battery|phone] is about to die, so I'll [leave it there|have to go].",
+    "[The|My] [laundry|washing|dinner] [needs me|won't do itself], [unfortunately|sadly].",
+    "[I'm|Okay, I'm] [falling asleep|fading] [on the sofa|over here], [so|sorry].",
+    "[This was|That was] [exactly what I needed|the best part of my day], [honestly|truly].",
+    "[Let's|We should] [do this more often|not wait so long next time].",
+    "[I should|I'd better] [go and be productive|get something done] [for once|at some point].",
 )  # fmt: skip
 CLOSE_REPLY = (
-    "Always good talking to you.", "Take care of yourself in the meantime.", "Message me whenever you like.",
-    "I'll hold you to that.", "Sleep well when you get there.", "Same here, this made my day.",
+    "Always [good|lovely|a joy] [talking|catching up] [to|with] you.",
+    "Take care of yourself in the [meantime|mean time|next few days].",
+    "[Message|Text] me whenever you [like|want|feel like it].",
+    "I'll hold you to that[|, you know].", "[Sleep well|Rest up] when you get [there|the chance].",
+    "Same here, this made my [day|evening|week].",
+    "[Look after yourself|Be good], [okay|yeah]?", "[Speak|Talk] [soon|later], [I mean it|for real].",
+    "[Enjoy the rest of your|Have a good|Have a lovely] [evening|day].",
+    "[Thanks for|Loved] [the chat|catching up], [as always|truly].",
 )  # fmt: skip
 _BANKS = {
     "lead": LEAD_TAILS,
-    "owner": AFTER_NEWS,
+    "news": AFTER_NEWS,
+    "owner": AFTER_SAYING,
     "other": AFTER_REPLY,
     "greet": GREET,
     "greet_reply": GREET_REPLY,
@@ -296,8 +433,8 @@ def elaborate(text: str, bank: str, rng: random.Random, min_words: int = 14) -> 
     if len(text.split()) >= min_words and bank not in ("greet", "greet_reply", "close", "close_reply"):
         return text
     if text.endswith("?") and bank == "other":
-        return f"{rng.choice(BEFORE_QUESTION)} {text}"
-    extra = rng.sample(_BANKS[bank], 2) if bank.startswith(("greet", "close")) else [rng.choice(_BANKS[bank])]
+        return f"{expand(pick(rng, BEFORE_QUESTION), rng)} {text}"
+    extra = [pick(rng, _BANKS[bank])]
     if bank == "owner" and rng.random() < 0.5:
-        extra.append(rng.choice(QUESTION_BACKS))
-    return " ".join([text, *extra])
+        extra.append(pick(rng, QUESTION_BACKS))
+    return " ".join([text, *(expand(x, rng) for x in extra)])

@@ -309,8 +309,20 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
 # The listener's reaction right after a statement (names nothing, so it states nothing).
 REACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "fact": {
-        "self": ("Oh nice!", "That's cool.", "Good to know!", "Oh, I didn't remember that.", "Nice, do you like it?"),
-        "other": ("Oh nice, how does {subj} like it?", "Good for {obj}!", "Oh, I didn't know that about {obj}."),
+        "self": (
+            "Oh nice!",
+            "That's [cool|neat].",
+            "Good to know!",
+            "Oh, I didn't [remember|know] that.",
+            "Nice, do you [like|enjoy] it?",
+            "[Huh|Oh], I [always wondered|never knew that].",
+        ),
+        "other": (
+            "Oh nice, how does {subj} [like|find] it?",
+            "Good for {obj}!",
+            "Oh, I didn't know that about {obj}.",
+            "[Huh|Oh], does {subj} [like it there|enjoy it]?",
+        ),
     },
     "moved": {
         "self": ("Wow, congrats on the move!", "That's a big change! How's the new place?", "How are you settling in?"),
@@ -445,21 +457,38 @@ LEADS: dict[str, tuple[str, ...]] = {
 }
 
 GREETINGS: tuple[str, ...] = (
-    "Hey {other}! How have you been?",
-    "Hi {other}, long time no talk!",
+    "[Hey|Hi|Hello] {other}! How have you been?",
+    "Hi {other}, long time no [talk|chat|speak]!",
     "{daytime}, {other}!",
+    "[Hey|Hiya] {other}, [how's it going|how are things|what's new]?",
+    "{other}! [Got a minute|Are you free|Do you have a sec]?",
+    "{daytime}! [You around|Are you about], {other}?",
+    "[Knock knock|Psst], {other}, [are you there|you busy]?",
 )
 GREETING_REPLIES: tuple[str, ...] = (
     "Hey {name}! Good, thanks. You?",
     "Hi! Busy, but good.",
     "{daytime}! Great to hear from you.",
+    "[Hey|Hi|Oh hi] {name}! [Always|Of course|Sure], [go ahead|I'm here|fire away].",
+    "[Hello|Hey] you! [Not bad|Pretty good|All good], [and you|how about you]?",
+    "[Ah|Oh], {name}! [I'm here|Right here], [what's up|how are you]?",
 )
 CLOSINGS: tuple[str, ...] = (
     "I have to run, talk soon!",
     "Okay, I should get going. Bye!",
     "Let's catch up again soon.",
+    "[Right|Okay|Alright], I'd better [go|head off|sign off].",
+    "[Anyway|Okay], I'll let you [go|get on].",
+    "[Talk|Speak] [soon|later|tomorrow maybe], then!",
 )
-CLOSING_REPLIES: tuple[str, ...] = ("Sure, take care!", "Bye, talk soon!", "Sounds good, see you!")
+CLOSING_REPLIES: tuple[str, ...] = (
+    "Sure, take care!",
+    "Bye, talk soon!",
+    "Sounds good, see you!",
+    "[Night|Bye|Cheers] then!",
+    "[Of course|No worries], [go|off you go]!",
+    "[See you|Catch you] [soon|later].",
+)
 
 SMALL_TALK: tuple[tuple[str, str], ...] = (
     ("I finally tried that new ramen place downtown.", "Oh, was it any good?"),
@@ -477,15 +506,15 @@ SMALL_TALK: tuple[tuple[str, str], ...] = (
 # Talk that shares names and words with the facts but states none of them.
 DISTRACTORS: dict[str, tuple[tuple[str, str], ...]] = {
     "city": (
-        ("I read that {city} is one of the best cities to live in.", "Huh, I've never been."),
-        ("I'd love to visit {city} someday.", "Me too, I hear the food is great."),
-        ("I could never live somewhere as rainy as {city}.", "Ha, fair enough."),
-        ("Why would anyone move to {city}? Everyone I know wants to leave it.", "Ha, it has its fans."),
+        ("I read that {city} is one of the best cities to live in.", "Huh, I've never [been|visited|been there]."),
+        ("I'd love to visit {city} someday.", "Me too, I hear the [food|coffee|nightlife] is great."),
+        ("I could never live somewhere as rainy as {city}.", "Ha, [fair enough|I hear you|you'd melt]."),
+        ("Why would anyone move to {city}? Everyone I know wants to leave it.", "Ha, it has its [fans|charms]."),
     ),
     "org": (
-        ("I heard {org} is hiring like crazy right now.", "Interesting, good for them."),
-        ("{org} was in the news again this week.", "Oh? For what?"),
-        ("{org} just opened a new office near me.", "Oh, is it a nice building?"),
+        ("I heard {org} is hiring like crazy right now.", "Interesting, [good for them|must be doing well]."),
+        ("{org} was in the news again this week.", "Oh? [For what|What happened|Good news or bad]?"),
+        ("{org} just opened a new office near me.", "Oh, is it a [nice|fancy|big] building?"),
     ),
     "person": (
         ("{Ref} is coming over for dinner this weekend.", "Fun! Say hi from me."),
@@ -494,17 +523,17 @@ DISTRACTORS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "thing": (
         ("Dogs are so much work, I could never have one.", "Ha, they're worth it though."),
-        ("Car insurance went up again, can you believe it?", "Ugh, same here."),
+        ("Car insurance went up again, can you believe it?", "Ugh, [same here|mine too|tell me about it]."),
         ("My neighbour's {kind} keeps barking at night.", "Oh no, that sounds exhausting."),
         ("I saw an old {car} just like the one my dad had.", "Ha, they're everywhere."),
     ),
     "trip": (
         ("I really need a holiday, maybe somewhere like {city}.", "You should go!"),
         ("A friend of mine just got back from {city}, the photos look amazing.", "I've always wanted to go."),
-        ("Flights to {city} are so expensive right now.", "Ugh, tell me about it."),
+        ("Flights to {city} are so expensive right now.", "Ugh, [tell me about it|everything is]."),
     ),
     "plain": (
-        ("Work has been exhausting this week.", "Hang in there."),
+        ("Work has been exhausting this week.", "[Hang in there|Nearly the weekend|Poor you]."),
         ("I keep thinking about moving somewhere warmer.", "Don't we all."),
         ("Why does everyone I know change jobs in spring?", "Ha, bonus season, maybe."),
     ),

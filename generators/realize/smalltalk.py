@@ -2,15 +2,17 @@
 PyPI package `chitchat-dataset`), filtered so that no filler turn can state or contradict anything the scenario
 world is asked about.
 
-A filler turn is kept only when it names nobody and nothing (no capitalised word but "I", no digit, no month or
-weekday) and uses none of the world's topic words (`BLOCKED`: homes and moves, jobs and companies, family and
-partners, pets, cars, trips, and every activity, purchase, health and life-event word the episodes use). An
-exchange is a run of consecutive messages by alternating senders, each of 8 to 70 words, all kept. The pool is
-ordered by conversation id, so a seed picks the same exchanges everywhere; `take` hands out exchanges along one
-seeded permutation, so no two dialogues of a build share one until the pool is used up.
+A filler turn is kept only when it names nobody and nothing (no capitalised word but "I", no acronym like "BYU",
+no digit, no month or weekday) and uses none of the world's topic words (`BLOCKED`: homes and moves, jobs and
+companies, family and partners, pets, cars, trips, and every activity, purchase, health and life-event word the
+episodes use). An exchange is a run of consecutive messages by alternating senders, each of 8 to 70 words, all
+kept. The pool is ordered by conversation id, so a seed picks the same exchanges everywhere; `take` hands out its
+`chatty` half (turns of 14+ words on average) along one seeded permutation, so no two dialogues of a build share an
+exchange until those are used up.
 
-`violations(text, names)` is the check the realizer runs on every filler turn it writes (and tests run on whole
-builds): the blocked words and the world's names it finds, empty when the turn is safe.
+`violations(text, names)` is the check every filler turn passes (and tests run on whole builds): the blocked words
+and the world's names it finds, empty when the turn is safe. The realizer checks only the world's names
+(`names_in`): the pool passed the rest when it was made.
 """
 
 from __future__ import annotations
@@ -61,7 +63,10 @@ _WORD = re.compile(r"[a-z']+")
 _ANY_WORD = re.compile(r"[A-Za-z']+")
 _NAMEISH = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!I\b|I'[a-z]+\b)[A-Z][a-z]+")
 _SPACES = re.compile(r"\s+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")  # "BYU", "DC": a name unless the corpus writes the word in lower case
+_CHAT_ACRONYMS = frozenset({"xd", "lol", "ok", "omg", "haha", "tv", "ai", "pc"})
 MIN_WORDS, MAX_WORDS = 7, 70
+CHATTY_WORDS = 14
 
 
 def violations(text: str, names: frozenset[str] = frozenset(), lower: frozenset[str] | None = None) -> list[str]:
@@ -73,17 +78,40 @@ def violations(text: str, names: frozenset[str] = frozenset(), lower: frozenset[
     lower = _lower_words() if lower is None else lower
     found = []
     lowered = text.lower()
-    for word in _WORD.findall(lowered):
-        base = word.strip("'")
-        if base.endswith("'s"):
-            base = base[:-2]
+    for base in _bases(lowered):
         if base in BLOCKED or base in TOPIC_WORDS or base in _MONTHS or base in names:
             found.append(base)
-    if any(ch.isdigit() for ch in text):
+    if any(map(str.isdigit, text)):
         found.append("<digit>")
     found += [f"<name:{m}>" for m in _NAMEISH.findall(text) if m.lower() not in lower]
+    found += [f"<name:{m}>" for m in _ACRONYM.findall(text) if m.lower() not in lower | _CHAT_ACRONYMS]
     found += [n for n in names if not n.isalpha() and n in lowered]
     return found
+
+
+def names_in(text: str, names: frozenset[str]) -> list[str]:
+    """The part of `violations` that depends on the world: which of `names` (lower-case) `text` holds. For a text
+    of the pool (every other check already passed) it is `violations(text, names)`, at a fraction of the cost."""
+    lowered = text.lower()
+    tokens = set(_WORD.findall(lowered))
+    found = sorted(names & tokens)  # a token with no quote is its own base
+    found += [base for base in _bases(" ".join(t for t in tokens if "'" in t)) if base in names]
+    return found + [n for n in _spaced(names) if n in lowered]
+
+
+@cache
+def _spaced(names: frozenset[str]) -> tuple[str, ...]:
+    """The names that are not one plain word ("flores llc", "new york"): found by substring, not by word."""
+    return tuple(sorted(n for n in names if not n.isalpha()))
+
+
+def _bases(lowered: str) -> list[str]:
+    """The words of a lower-cased text, without quotes and a possessive "'s"."""
+    out = []
+    for word in _WORD.findall(lowered):
+        base = word.strip("'")
+        out.append(base[:-2] if base.endswith("'s") else base)
+    return out
 
 
 def _clean(parts: list[str]) -> str:
@@ -191,11 +219,18 @@ def _filter(data: dict, lower: frozenset[str]) -> tuple[tuple[str, ...], ...]:
 
 def take(seed: int, dialogue_index: int, count: int) -> list[tuple[str, ...]]:
     """`count` exchanges for dialogue `dialogue_index` of a build seeded `seed`: consecutive slots of one seeded
-    permutation of the pool, so dialogues share none until the pool runs out (then it wraps)."""
-    exchanges = pool()
+    permutation of the `chatty` exchanges, so dialogues share none until those run out (then it wraps)."""
+    exchanges = chatty()
     order = _permutation(seed, len(exchanges))
     start = dialogue_index * count
     return [exchanges[order[(start + k) % len(order)]] for k in range(count)]
+
+
+@cache
+def chatty() -> tuple[tuple[str, ...], ...]:
+    """The exchanges of the pool whose turns average `CHATTY_WORDS` words or more (about half of them): people who
+    write a few sentences, as in long-term chats, rather than a line ("haha same")."""
+    return tuple(x for x in pool() if sum(len(t.split()) for t in x) >= CHATTY_WORDS * len(x))
 
 
 @cache

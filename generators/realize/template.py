@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from generators import life
 from generators.realize import compose, phrases, smalltalk
+from generators.realize.compose import pick
 from generators.realize.timephrase import ago, ahead, day_greeting
 from generators.world import Event, Fact, Person, Storyline, World
 from schemas import Dialogue, Session, Turn
@@ -52,7 +53,7 @@ def session_dates(world: World, sessions: int, rng: random.Random) -> list[datet
         days[i] = min(max(days[i] + rng.randint(-3, 3), low), high)
     hours = (8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21)
     return [
-        datetime.combine(world.start + timedelta(days=d), time(rng.choice(hours), rng.choice((0, 10, 15, 30, 45))))
+        datetime.combine(world.start + timedelta(days=d), time(pick(rng, hours), pick(rng, (0, 10, 15, 30, 45))))
         for d in days
     ]
 
@@ -69,14 +70,17 @@ class _Writer:
         self.rng = rng
         self.introduced: set[str] = set()
         self.names = {p.id: p.name for p in world.people}
+        self.proper = frozenset(n.split(" ")[0] for n in world_names(world, lower=False))
 
     def ref(self, person: Person) -> str:
         if person.id not in self.introduced:
             self.introduced.add(person.id)
             return f"my {person.relation} {person.name}"
-        return self.rng.choice((person.name, f"my {person.relation}", person.name))
+        return pick(self.rng, (person.name, f"my {person.relation}", person.name))
 
     def fill(self, template: str, block: _Block, said: datetime, line: _Line | None) -> str:
+        if line is None or line.pad is not None:  # scripted or composed (real small talk is kept as it was said)
+            template = compose.expand(template, self.rng)
         values = dict(block.values)
         if block.about is not None:
             person = self.world.person(block.about)
@@ -98,6 +102,7 @@ class _Writer:
         a, b = self.world.speakers
         other = {a: b, b: a}
         turns: list[Turn] = []
+        leads: set[str] = set()
         prev: str | None = None
 
         def say(speaker: str, text: str, expresses: tuple[str, ...] = ()) -> None:
@@ -113,18 +118,20 @@ class _Writer:
         for block in blocks:
             owner = other[block.owner] if block.symmetric and prev == block.owner else block.owner
             if block.lead and not block.symmetric and (prev == owner or (prev is None and self.rng.random() < 0.5)):
-                options = [self.fill(t, block, said, None) for t in phrases.LEADS["other" if block.about else "self"]]
-                fresh = [t for t in options if t not in {turn.text for turn in turns}]
-                lead = compose.vary(self.rng.choice(fresh or options), self.names[owner], self.rng, by_name=True)
+                options = phrases.LEADS["other" if block.about else "self"]
+                chosen = pick(self.rng, [t for t in options if t not in leads] or options)
+                leads.add(chosen)  # no lead question twice in a session
+                filled = self.fill(chosen, block, said, None)
+                lead = compose.vary(filled, self.names[owner], self.rng, by_name=True, names=self.proper)
                 say(other[owner], compose.elaborate(lead, "lead", self.rng))
             for line in block.lines:
                 speaker = owner if line.role == "owner" else other[owner]
-                text = self.fill(line.template, block, said, line)
+                text = line.template if line.pad is None else self.fill(line.template, block, said, line)
                 if line.pad is not None:  # scripted or composed: vary it (real small talk stays as it was said)
                     by_name = line.pad in ("greet", "greet_reply", "close", "close_reply") or (
                         line.role == "other" and not line.expresses and self.rng.random() < 0.5
                     )
-                    text = compose.vary(_cap(text), self.names[other[speaker]], self.rng, by_name)
+                    text = compose.vary(_cap(text), self.names[other[speaker]], self.rng, by_name, self.proper)
                 if line.pad not in (None, "vary"):
                     text = compose.elaborate(text, line.role if line.pad == "auto" else line.pad, self.rng)
                 say(speaker, text, line.expresses)
@@ -183,7 +190,7 @@ class _Planner:
         self.plan: list[list[_Block]] = [[] for _ in dates]
 
     def pick(self, template_set: tuple[str, ...]) -> str:
-        return self.rng.choice(template_set)
+        return pick(self.rng, template_set)
 
     def sessions_within(self, first: date, last: date | None) -> list[int]:
         """Sessions said on a day in [first, last)."""
@@ -200,8 +207,9 @@ class _Planner:
             gap = (month.year - said.year) * 12 + month.month - said.month
             if not 1 <= gap <= 11:
                 raise AssertionError(f"plan {fact.id} for {month} told on {said}")
+        pad = "news" if kind == "plans_trip" else "auto"  # a plan is news; a home or a job held for years is not
         lines = [
-            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,), month=month),
+            _Line("owner", self.pick(phrases.STATEMENTS[kind][form]), (fact.id,), month=month, pad=pad),
             _Line("other", self.pick(phrases.REACTIONS[react][form])),
         ]
         return _Block(owner, lines, about, fields_of(self.world, fact))
@@ -219,26 +227,27 @@ class _Planner:
             options = self.sessions_within(old.valid_from, old.valid_to)
             if old.month is not None:
                 options = [i for i in options if self._ahead_ok(old, i)]
-            session = rng.choice(options)
+            session = pick(rng, options)
             self.plan[session].append(self.fact_block(old, line.predicate, session))
 
         values = fields_of(world, new, change, cause, old)
         chained = cause is not None and any(s.change == cause.id for s in world.storylines)
         expressed = (change.id, new.id) if new is not None else (change.id,)
         change_lines = [
-            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), expressed, change.date),
+            _Line("owner", self.pick(phrases.STATEMENTS[change.kind][form]), expressed, change.date, pad="news"),
             _Line("other", self.pick(phrases.REACTIONS[change.kind][form])),
         ]
         if cause is not None and not chained:
             move = line.predicate == "lives_in"
-            cause_line = _Line("owner", self.pick(phrases.STATEMENTS[cause.kind][form]), (cause.id,), cause.date)
+            cause_text = self.pick(phrases.STATEMENTS[cause.kind][form])
+            cause_line = _Line("owner", cause_text, (cause.id,), cause.date, pad="news")
             told_before = [i for i in before if dates[i].date() > cause.date]
             if told_before and rng.random() < 0.6:
                 react = "cause_move" if move else "cause_layoffs" if cause.kind == "layoffs" else "cause_job"
                 lines = [cause_line, _Line("other", self.pick(phrases.REACTIONS[react][form]))]
                 if form == "self" and rng.random() < 0.6:
-                    lines.append(_Line("owner", self.pick(phrases.PONDER[react])))
-                self.plan[rng.choice(told_before)].append(_Block(owner, lines, about, dict(values)))
+                    lines.append(_Line("owner", self.pick(phrases.PONDER[react]), pad="news"))
+                self.plan[pick(rng, told_before)].append(_Block(owner, lines, about, dict(values)))
             else:
                 why = self.pick(("Wow! ", "Oh! ", "")) + self.pick(
                     phrases.REACTIONS["why_move" if move else "why_job"][form]
@@ -254,7 +263,7 @@ class _Planner:
         follows = chained or (line.predicate == "dating" and old is not None)
         self.plan[after[0]].append(_Block(owner, change_lines, about, dict(values), order=int(follows)))
         if new is not None and line.predicate in ("lives_in", "works_at") and len(after) > 1 and rng.random() < 0.5:
-            session = rng.choice(after[1:])
+            session = pick(rng, after[1:])
             self.plan[session].append(self.fact_block(new, f"still_{line.predicate}", session))
 
     def _ahead_ok(self, fact: Fact, session: int) -> bool:
@@ -271,7 +280,7 @@ class _Planner:
             s for s in self.world.storylines if s.new_fact and self.world.get(s.new_fact).object == fact.subject
         )
         change: Event = self.world.get(line.change)
-        session = self.rng.choice([i for i, d in enumerate(self.dates) if d.date() > change.date])
+        session = pick(self.rng, [i for i, d in enumerate(self.dates) if d.date() > change.date])
         block = self.fact_block(fact, "based_in", session, teller=line.subject)
         block.order = 1
         self.plan[session].append(block)
@@ -283,7 +292,7 @@ class _Planner:
         later = [i for i, d in enumerate(self.dates) if d.date() >= event.date]
         if not later:
             return  # after the last session: never told
-        session = rng.choice(later) if event.kind == "favourite" else later[0]
+        session = pick(rng, later) if event.kind == "favourite" else later[0]
         values: dict[str, str] = {}
         if "person" in event.args:
             person = world.person(event.args["person"])
@@ -297,38 +306,38 @@ class _Planner:
 
     def distractor(self, index: int, used: set[str]) -> None:
         world, rng = self.world, self.rng
-        owner = rng.choice(world.speakers)
+        owner = pick(rng, world.speakers)
         kinds = ["city", "org", "plain", "thing", "trip"]
         if any(p.of == owner and world.facts_of(p.id) for p in world.mentioned()):
             kinds.append("person")
         fresh = [k for k in kinds if any(t[0] not in used for t in phrases.DISTRACTORS[k])]
-        kind = rng.choice(fresh or kinds)
+        kind = pick(rng, fresh or kinds)
         options = [t for t in phrases.DISTRACTORS[kind] if t[0] not in used] or list(phrases.DISTRACTORS[kind])
-        said, reply = rng.choice(options)
+        said, reply = pick(rng, options)
         used.add(said)
         values: dict[str, str] = {}
         about = None
         if kind in ("city", "trip"):
             homes = {f.object for f in world.facts if f.subject == owner and f.predicate in ("lives_in", "plans_trip")}
-            values["city"] = world.name_of(rng.choice([p.id for p in world.places if p.id not in homes]))
+            values["city"] = world.name_of(pick(rng, [p.id for p in world.places if p.id not in homes]))
         elif kind == "org":
             jobs = {f.object for f in world.facts if f.predicate == "works_at" and world.person(f.subject).speaker}
-            values["org"] = world.name_of(rng.choice([o.id for o in world.orgs if o.id not in jobs]))
+            values["org"] = world.name_of(pick(rng, [o.id for o in world.orgs if o.id not in jobs]))
         elif kind == "thing":
             pets = [t for t in world.things if t.pet]
             values["kind"] = pets[0].kind if pets else "dog"
             values["car"] = next((t.name for t in world.things if not t.pet), "Volvo")
         elif kind == "person":
-            about = rng.choice([p.id for p in world.mentioned() if p.of == owner and world.facts_of(p.id)])
+            about = pick(rng, [p.id for p in world.mentioned() if p.of == owner and world.facts_of(p.id)])
         lines = [_Line("owner", said), _Line("other", reply)]
         self.plan[index].append(_Block(owner, lines, about, values, lead=kind == "person", symmetric=kind != "person"))
 
 
-def world_names(world: World) -> frozenset[str]:
-    """The world's names, lower-cased: people (first and last), places, organisations, cars and pets."""
+def world_names(world: World, lower: bool = True) -> frozenset[str]:
+    """The world's names, lower-cased (or as written): people (first and last), places, organisations, cars, pets."""
     names = [p.name for p in world.people] + [p.surname for p in world.people]
     names += [p.name for p in world.places] + [o.name for o in world.orgs] + [t.name for t in world.things]
-    return frozenset(n.lower() for n in names)
+    return frozenset(n.lower() if lower else n for n in names)
 
 
 def realize(
@@ -351,24 +360,24 @@ def realize(
             planner.episode(event)
     small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
     named = world_names(world)
-    exchanges = [x for x in filler or () if not any(smalltalk.violations(text, named) for text in x)]
+    exchanges = (x for x in filler or () if not smalltalk.names_in("\n".join(x), named))  # checked when used
     used: set[str] = set()
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
             planner.distractor(index, used)
-        for _ in range(rng.randint(2, 4) if filler is not None else rng.randint(1, 2)):
+        for _ in range(rng.randint(6, 9) if filler is not None else rng.randint(1, 2)):
             if filler is not None:
-                if exchanges:
+                exchange = next(exchanges, None)
+                if exchange is not None:
                     lines = [
-                        _Line("owner" if k % 2 == 0 else "other", text.replace("{", "(").replace("}", ")"), pad=None)
-                        for k, text in enumerate(exchanges.pop(0))
+                        _Line("owner" if k % 2 == 0 else "other", text, pad=None) for k, text in enumerate(exchange)
                     ]
-                    planner.plan[index].append(_Block(rng.choice(world.speakers), lines, lead=False, symmetric=True))
+                    planner.plan[index].append(_Block(pick(rng, world.speakers), lines, lead=False, symmetric=True))
                 continue
-            said, reply = small_talk.pop() if small_talk else rng.choice(phrases.SMALL_TALK)
+            said, reply = small_talk.pop() if small_talk else pick(rng, phrases.SMALL_TALK)
             planner.plan[index].append(
                 _Block(
-                    rng.choice(world.speakers),
+                    pick(rng, world.speakers),
                     [_Line("owner", said), _Line("other", reply)],
                     lead=False,
                     symmetric=True,
@@ -380,13 +389,13 @@ def realize(
     for index, (said, blocks) in enumerate(zip(dates, planner.plan, strict=True), start=1):
         rng.shuffle(blocks)
         blocks.sort(key=lambda block: block.order)
-        first = rng.choice(world.speakers)
+        first = pick(rng, world.speakers)
         other = world.speakers[1] if first == world.speakers[0] else world.speakers[0]
         opening = _Block(
             first,
             [
-                _Line("owner", rng.choice(phrases.GREETINGS), pad="greet"),
-                _Line("other", rng.choice(phrases.GREETING_REPLIES), pad="greet_reply"),
+                _Line("owner", pick(rng, phrases.GREETINGS), pad="greet"),
+                _Line("other", pick(rng, phrases.GREETING_REPLIES), pad="greet_reply"),
             ],
             values={"other": writer.names[other], "name": writer.names[first], "daytime": day_greeting(said)},
             lead=False,
@@ -394,8 +403,8 @@ def realize(
         closing = _Block(
             first,
             [
-                _Line("owner", rng.choice(phrases.CLOSINGS), pad="close"),
-                _Line("other", rng.choice(phrases.CLOSING_REPLIES), pad="close_reply"),
+                _Line("owner", pick(rng, phrases.CLOSINGS), pad="close"),
+                _Line("other", pick(rng, phrases.CLOSING_REPLIES), pad="close_reply"),
             ],
             lead=False,
             symmetric=True,

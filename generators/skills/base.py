@@ -46,13 +46,22 @@ NOT_MENTIONED: tuple[str, ...] = (
 def sessions_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[int]:
     """0-based indices of the sessions with a turn expressing any of `ids`."""
     wanted = set(ids)
-    return [i for i, s in enumerate(dialogue.sessions) if any(wanted & set(t.expresses) for t in s.turns)]
+    return [
+        i
+        for i, s in enumerate(dialogue.sessions)
+        if any(t.expresses and not wanted.isdisjoint(t.expresses) for t in s.turns)
+    ]
 
 
 def turns_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[tuple[datetime, Turn]]:
     """(session date-time, turn) for every turn expressing any of `ids`, in dialogue order."""
     wanted = set(ids)
-    return [(s.date_time, t) for s in dialogue.sessions for t in s.turns if wanted & set(t.expresses)]
+    return [
+        (s.date_time, t)
+        for s in dialogue.sessions
+        for t in s.turns
+        if t.expresses and not wanted.isdisjoint(t.expresses)
+    ]
 
 
 # most questions come after the whole conversation, as in real long-term memory benchmarks: the evidence then

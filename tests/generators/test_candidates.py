@@ -208,13 +208,16 @@ def test_retrieval_takes_every_memory_before_the_query_except_the_answering_ones
     config = make_config(constructed=0, retrieved=1000, max_candidates=1000, dialogue=0)
     g = dialogues[0]
     said = {t.turn_id: (s.date_time, set(t.expresses)) for s in g.dialogue.sessions for t in s.turns}
+    origins: set[str] = set()
     for e in generators.build_candidates(g, config):
         answers = set(g.world["query_plans"][e.query.query_id]["answers"])
         before = {i for i, (when, _) in said.items() if when <= e.query.query_time}
         retrieved = [c for c in e.candidates if c.origin.startswith("retrieved:")]
         assert {c.memory.memory_id for c in retrieved} == before - set(e.query.evidence)
         assert not any(answers & said[c.memory.memory_id][1] for c in retrieved)
-        assert {c.origin for c in retrieved} == {"retrieved:bm25", "retrieved:embedding"}
+        origins |= {c.origin for c in retrieved}
+    # a query whose only content words are a month and a name may have no lexical hit but its evidence
+    assert origins == {"retrieved:bm25", "retrieved:embedding"}
 
 
 def test_interleave_alternates_and_skips_what_another_retriever_took():

@@ -106,6 +106,8 @@ def test_violations_catch_names_topics_dates_and_digits():
     assert "<digit>" in smalltalk.violations("I slept 12 hours straight.", names)
     assert "june" in smalltalk.violations("I am so ready for june.", names)
     assert any(v.startswith("<name:") for v in smalltalk.violations("I saw Gregory at the store.", names))
+    assert "<name:BYU>" in smalltalk.violations("Do you enjoy BYU or not really?", names)
+    assert smalltalk.violations("That is SO funny, LOL.", names) == []
 
 
 def test_a_filler_exchange_naming_the_world_is_left_out():
