@@ -49,9 +49,18 @@ def _scripted(config: BuildConfig, index: int) -> tuple[int, World, Dialogue]:
         people=max(4, per_skill),
         episodes=settings.episodes,
     )
-    filler = smalltalk.take(config.seed, index, 9 * settings.sessions) if settings.filler == "chitchat" else None
+    filler = (
+        smalltalk.take(config.seed, index, settings.filler_exchanges * settings.sessions)
+        if settings.filler == "chitchat"
+        else None
+    )
     dialogue = realize(
-        world, f"dlg-{index:05d}", settings.sessions, random.Random(derive_seed(seed, "realize")), filler
+        world,
+        f"dlg-{index:05d}",
+        settings.sessions,
+        random.Random(derive_seed(seed, "realize")),
+        filler,
+        settings.filler_exchanges,
     )
     return seed, world, dialogue
 

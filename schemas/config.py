@@ -41,6 +41,9 @@ class GenerateConfig(_Section):
     filler: Literal["scripted", "chitchat"] = Field(
         default="chitchat", description="small talk: real exchanges (chitchat-dataset), or short scripted lines"
     )
+    filler_exchanges: int = Field(
+        default=9, ge=0, le=40, description="chitchat: real small-talk exchanges per session, between 2/3 of it and it"
+    )
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
     queries_per_skill: int = Field(default=2, ge=1, le=100, description="per dialogue")
     realizer: Literal["template", "llm"] = "template"

@@ -341,12 +341,17 @@ def world_names(world: World, lower: bool = True) -> frozenset[str]:
 
 
 def realize(
-    world: World, dialogue_id: str, sessions: int, rng: random.Random, filler: list[tuple[str, ...]] | None = None
+    world: World,
+    dialogue_id: str,
+    sessions: int,
+    rng: random.Random,
+    filler: list[tuple[str, ...]] | None = None,
+    filler_exchanges: int = 9,
 ) -> Dialogue:
     """Write the world as `sessions` dated sessions of alternating turns.
 
-    `filler`: exchanges of real small talk (`generators.realize.smalltalk`), one or two per session; without it
-    the short scripted small talk of `phrases.SMALL_TALK` fills in."""
+    `filler`: exchanges of real small talk (`generators.realize.smalltalk`), between 2/3 of `filler_exchanges` and
+    it per session; without it one or two of the short scripted small talk of `phrases.SMALL_TALK` fill in."""
     dates = session_dates(world, sessions, rng)
     planner = _Planner(world, dates, rng)
     for line in world.storylines:
@@ -365,7 +370,8 @@ def realize(
     for index in range(sessions):
         for _ in range(rng.randint(1, 2)):
             planner.distractor(index, used)
-        for _ in range(rng.randint(6, 9) if filler is not None else rng.randint(1, 2)):
+        fewest = filler_exchanges - filler_exchanges // 3
+        for _ in range(rng.randint(fewest, filler_exchanges) if filler is not None else rng.randint(1, 2)):
             if filler is not None:
                 exchange = next(exchanges, None)
                 if exchange is not None:

@@ -166,3 +166,14 @@ def test_causal_answer_is_the_cause(dialogues):
             if q.skill == "causal":
                 assert re.search(r"\b(why|what|how come)\b", q.text, re.IGNORECASE), q.text  # maybe after a fronting
                 assert g.world["query_plans"][q.query_id]["answers"] == sorted(answering_ids(g, q.query_id))
+
+
+def test_filler_exchanges_sets_how_much_small_talk_a_session_holds():
+    def small_talk(**generate) -> tuple[int, int]:
+        dialogue = generators.generate_dialogue(make_config(sessions=4, **generate), 0).dialogue
+        turns = [t for s in dialogue.sessions for t in s.turns]
+        return len(turns), sum(not t.expresses for t in turns)
+
+    few, many = small_talk(filler_exchanges=2), small_talk(filler_exchanges=12)
+    assert few[0] < many[0] and few[1] < many[1]
+    assert small_talk() == small_talk(filler_exchanges=9)  # the default
