@@ -43,10 +43,29 @@ NOT_MENTIONED: tuple[str, ...] = (
 )
 
 
+_INDEX: list[tuple[Dialogue, dict[str, list[tuple[int, int, Turn]]]]] = []
+
+
+def expressing(dialogue: Dialogue) -> dict[str, list[tuple[int, int, Turn]]]:
+    """Scenario id -> (position in the dialogue, session index, turn) of every turn expressing it, in order.
+
+    Writers ask it for every query, so the last dialogue's index is kept."""
+    if not _INDEX or _INDEX[0][0] is not dialogue:
+        index: dict[str, list[tuple[int, int, Turn]]] = {}
+        position = 0
+        for k, session in enumerate(dialogue.sessions):
+            for turn in session.turns:
+                for ident in turn.expresses:
+                    index.setdefault(ident, []).append((position, k, turn))
+                position += 1
+        _INDEX[:] = [(dialogue, index)]
+    return _INDEX[0][1]
+
+
 def sessions_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[int]:
     """0-based indices of the sessions with a turn expressing any of `ids`."""
-    wanted = set(ids)
-    return [i for i, s in enumerate(dialogue.sessions) if any(wanted & set(t.expresses) for t in s.turns)]
+    index = expressing(dialogue)
+    return sorted({k for i in set(ids) for _, k, _ in index.get(i, ())})
 
 
 def turns_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[tuple[datetime, Turn]]:

@@ -10,20 +10,30 @@ from __future__ import annotations
 
 import random
 
+from generators.skills import phrasing
 from generators.skills.base import EVENT_PAST, QueryDraft, ask_time, fields, interleave, value_name
 from generators.world import Event, Storyline, World
 from schemas import Dialogue
 
 OFFICE = (
     "In which city is the company {who} joined based?",
-    "In which city does {who}'s new employer have its office?",
-    "Which city is {org_owner} current company headquartered in?",
+    "In which city does {who}'s new employer have its [office|offices|headquarters]?",
+    "Which city is {org_owner} [current|new] [company|employer] [headquartered|based] in?",
     "Where is the company {who} now works for based?",
+    "{who} started a new job - which city is that company [in|based in]?",
+    "Where are the offices of {who}'s new [employer|company|firm]?",
+    "What city would {who} [commute to|go to] for {pos} new [job|employer]'s office?",
+    "Where is {who}'s new [workplace|employer] [located|headquartered]?",
+    "The [firm|company] {who} [moved to|joined] - where is it based?",
 )
 AT_EVENT = (
     "Where was {who} living when {other} {did}?",
-    "Which city did {who} live in at the time {other} {did}?",
+    "[Which city|What city|Which town] did {who} live in [at the time|when|back when] {other} {did}?",
     "When {other} {did}, where was {who} based?",
+    "Around the time {other} {did}, [which city was {who} living in|where was {who} living|where was {who} based]?",
+    "{who} was living where when {other} {did}?",
+    "[At the point|Back when] {other} {did}, what city was {who}'s home?",
+    "What city was {who} in [when|by the time] {other} {did}?",
 )
 
 
@@ -35,7 +45,7 @@ def _office(world: World, dialogue: Dialogue, line: Storyline, rng: random.Rando
     old_offices = [f.id for f in world.facts if f.predicate == "based_in" and f.id != office.id]
     return QueryDraft(
         skill="multi_hop",
-        text=rng.choice(OFFICE).format(**values),
+        text=phrasing.say(rng, OFFICE, **values),
         answer=value_name(world, office.id),
         answers=[new.id, office.id],
         query_time=ask_time(dialogue, [new.id, office.id], rng),
@@ -58,7 +68,7 @@ def _at_event(world: World, dialogue: Dialogue, subject: str, event: Event, rng:
     name = other["who"]
     if actor.of == subject:  # "Where was Ben living when his sister Lena ...", not "when Ben's sister Lena ..."
         name = f"{values['pos']} {actor.relation} {actor.name}"
-    text = rng.choice(AT_EVENT).format(**values, other=name, did=did)
+    text = phrasing.say(rng, AT_EVENT, **{**values, "other": name, "did": did})
     return QueryDraft(
         skill="multi_hop",
         text=text[0].upper() + text[1:],
