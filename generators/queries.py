@@ -29,8 +29,9 @@ def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:
 # nor the closings repeat as a few fixed phrases; the question itself stays whole
 FRONTINGS = (  # short: the question's own first words still show, so frontings do not become templates
     "[Hey|Hi|Okay|Ok|So|Hmm|Um|Oh|Right|Also|Now|Anyway|Wait|Say|Sorry|Actually|Honestly|Alright|Well|Listen], {q}",
-    "[Quick|Small|Random|Silly|Odd|Easy|Honest|Serious] [question|one|thing]: {q}",
-    "[Remind me|Tell me|Help me out|Quick check|One more|Before I forget|While I think of it|By the way], {q}",
+    "[Quick|Small|Random|Silly|Odd|Easy|Honest|Serious] question: {q}",
+    "[Quick|Small|Random] thing: {q}",
+    "[Remind me|Tell me|Help me out|Quick check|Before I forget|While I think of it|By the way], {q}",
     "[Okay|Right|Alright] [so|then], {q}",
 )  # fmt: skip
 TAILS = (
@@ -45,7 +46,7 @@ TAILS = (
     "{q} [My memory is|My head is|I'm] [hopeless|a sieve|all over the place] [today|lately|this week].",
     "{q} [Thanks|Cheers|Thank you][| in advance|!]",
 )  # fmt: skip
-FRONTING_SHARE, TAIL_SHARE = 0.22, 0.08
+FRONTING_SHARE, TAIL_SHARE = 0.2, 0.08
 
 
 _QUESTION_WORDS = frozenset(

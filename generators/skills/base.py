@@ -149,12 +149,12 @@ def interleave(groups: dict[str, list[Any]], n: int, rng: random.Random, skill: 
 
 
 # what an event kind did, in the past tense, with template fields
-EVENT_PAST: dict[str, str] = {
-    "moved": "moved to {city}",
-    "changed_job": "started at {org}",
-    "sold": "sold {pos} {car}",
-    "cancelled_trip": "cancelled the trip to {city}",
-    "started_dating": "started dating {partner}",
-    "broke_up": "broke up with {partner}",
-    "adopted": "adopted {pet}",
+EVENT_PAST: dict[str, str] = {  # `phrasing` choices
+    "moved": "[moved to|relocated to|packed up for] {city}",
+    "changed_job": "[started at|joined|began working at|took the job at] {org}",
+    "sold": "[sold|got rid of|parted with] {pos} {car}",
+    "cancelled_trip": "[cancelled|called off|dropped] the trip to {city}",
+    "started_dating": "[started dating|got together with|began seeing] {partner}",
+    "broke_up": "[broke up with|split from|ended things with] {partner}",
+    "adopted": "[adopted|took in|brought home] {pet}",
 }

@@ -28,9 +28,9 @@ CONTEXTS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
 _NOW = "[now|these days|at the moment|nowadays|currently|right now|at present|lately|as of now|today]"
 QUESTIONS = {
     ("works_at", "now"): (
-        "Where does {subj} work {now}?",
+        "[Where does {subj} work|Where is {subj} working|Where's {subj} working] {now}?",
         "Which [company|firm] is {subj} [with|working for] {now}?",
-        "Remind me, where is {subj} working {now}?",
+        "[Remind me|Sorry|Wait], [where is|where's] {subj} working {now}?",
         "Who does {subj} work for {now}?",
         "What company did {subj} end up at?",
         "And where [is {subj} working|does {subj} work] {now}?",
@@ -41,10 +41,10 @@ QUESTIONS = {
     ),
     ("lives_in", "now"): (
         "Which city does {subj} live in {now}?",
-        "Where does {subj} live again?",
-        "Remind me, where is {subj} based {now}?",
+        "[Where does {subj} live|Where is {subj} living|Where's {subj} living] [again|{now}]?",
+        "[Remind me|Sorry|Wait|Hang on], [where is|where's] {subj} based {now}?",
         "What city is {subj} in {now}?",
-        "Where is {subj} living {now}?",
+        "[Where is|Where's|In which city is] {subj} living {now}?",
         "And where [does {subj} live|is {subj} living] {now}?",
         "What's {pos} [city|home town|home] {now}?",
         "Which city [has {subj} settled in|does {subj} call home] {now}?",

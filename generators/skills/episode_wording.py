@@ -162,6 +162,27 @@ SINGLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 
+# "What did Anna tell Ben she bought?": the same questions, as what the teller told the other speaker
+TOLD: dict[str, str] = {
+    "bought": "[bought|had bought|picked up]",
+    "read": "[read|had finished|was reading]",
+    "cooked": "[cooked|made|had made]",
+    "activity": "[did|got up to] on [a|that] day out",
+    "photo": "had [photographed|taken a picture of]",
+    "health": "was [dealing with|going through]",
+    "project": "[did|got done|pulled off] at work",
+    "volunteered": "[did|helped with] as a volunteer",
+    "learning": "was [learning|studying|taking classes in]",
+    "celebrated": "[celebrated|was celebrating]",
+    "practised": "[managed|achieved] with {what}",
+}
+for _kind, _verb in TOLD.items():
+    _direct, _embedded = SINGLE[_kind]
+    SINGLE[_kind] = (
+        (*_direct, f"What did {{who}} [tell|say to|let slip to] {{other}} {{subj}} {_verb}?"),
+        (*_embedded, f"what {{who}} told {{other}} {{subj}} {_verb}"),
+    )
+
 # single_hop about an episode's follow-up detail (`more`): the episode may be named
 MORE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "activity": (
@@ -194,26 +215,30 @@ MORE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # feeling: how the teller felt about the episode (its `feeling` is the answer)
 FEELING: tuple[tuple[str, ...], tuple[str, ...]] = (
-    ("How did {who} feel [about|after|regarding|over] {np}?",
-     "How did {who} feel when {subj} {clause}?",
-     "When {who} {clause}, how did {subj} feel?",
-     "{who} {clause} - how did {subj} [feel about it|take it|find it]?",
-     "What was {who}'s [reaction to|take on|mood after] {np}?",
-     "How did {np} leave {who} feeling?",
+    ("[How did|How'd] {who} feel [about|after|regarding|over] {np}?",
+     "[How did|How'd] {who} feel when {subj} {clause}?",
+     "When {who} {clause}, [how did {subj} feel|what was {pos} mood|how was {subj}]?",
+     "{who} {clause} - [how did {subj} feel about it|how did {subj} take it|how was that for {obj}]?",
+     "What was {who}'s [reaction to|take on|mood after|verdict on] {np}?",
+     "[How did|In what state did] {np} leave {who}?",
      "What did {who} tell {other} about [how {subj} felt after|{pos} mood after] {np}?",
      "How was {who} feeling [after|following|over] {np}?",
-     "What [emotions|feelings] did {np} bring up for {who}?",
-     "How did {who} [take|handle|react to] {np}?",
+     "What [emotions|feelings] did {np} [bring up|stir up] for {who}?",
+     "How did {who} [take|handle|react to|cope with] {np}?",
      "After {who} {clause}, [how was|what was] {pos} mood?",
-     "How did {who} [come out of|look back on] {np}?",
-     "So {who} {clause}. How did that [feel|make {obj} feel]?"),
+     "[Looking back|Afterwards], how did {who} [feel about|see] {np}?",
+     "So {who} {clause}. How did that [feel|make {obj} feel|sit with {obj}]?",
+     "What was {who}'s [mood|state of mind] [once|after] {subj} {clause}?",
+     "What [feeling|mood] did {who} [describe|mention] [after|around] {np}?"),
     ("how {who} felt [about|after] {np}", "how {who} felt when {subj} {clause}", "what {who} made of {np}",
      "how {np} left {who} feeling"),
 )  # fmt: skip
 
 # aggregation: every episode of a category; {nouns} what the category is called, {pp} / {past} its verb
 LIST_WORDS: dict[str, tuple[str, str, str]] = {  # category -> (nouns, past participle, past)
-    "hobby": ("[hobbies|pastimes]", "[taken up|picked up|gotten into|started]", "[take up|pick up|start|get into]"),
+    "hobby": ("[hobbies|pastimes|new hobbies|regular activities]",
+              "[taken up|picked up|gotten into|started|begun|gotten hooked on|tried out]",
+              "[take up|pick up|start|get into|begin|get hooked on]"),
     "purchase": ("[things|purchases|new things]", "[bought|picked up|splashed out on]", "[buy|pick up|get]"),
     "book": ("books", "[read|finished|gotten through]", "[read|finish|mention reading]"),
     "activity": ("[activities|outings|days out]", "[done|tried|been on]", "[do|try|go on]"),
@@ -230,8 +255,8 @@ LIST_WORDS: dict[str, tuple[str, str, str]] = {  # category -> (nouns, past part
     "class": ("[subjects|classes|courses]", "[studied|taken|signed up for]", "[study|take|sign up for]"),
     "photo": ("[photos|pictures]", "[shared|sent]", "[share|send]"),
     "trip": ("[cities|places]", "[visited for a weekend|gone to for weekends]", "[visit for a weekend|go to]"),
-    "preference": ("[favourite things|favourites|top picks|all-time favourites|most-loved things]",
-                   "[mentioned|named|talked about|listed]", "[mention|name|list]"),
+    "preference": ("[favourite things|favourites|top picks|all-time favourites|best-loved things|personal favourites]",
+                   "[mentioned|named|brought up|listed|owned up to|shared]", "[mention|name|list|bring up|share]"),
 }  # fmt: skip
 _SPAN = "[| over the months| so far| since {since}| since {since}| since we started talking| over time]"
 LIST: tuple[tuple[str, ...], tuple[str, ...]] = (
@@ -244,7 +269,11 @@ LIST: tuple[tuple[str, ...], tuple[str, ...]] = (
      "Can you [list|name|round up] the {nouns} {who} {has} {pp}?",
      "[Starting|Counting] from {since}, which {nouns} {has} {who} {pp}?",
      "How many {nouns} {has} {who} {pp}, and what were they?",
-     "Remind me of the {nouns} {who} {has} {pp}."),
+     "Remind me of the {nouns} {who} {has} {pp}.",
+     "I'd like a [rundown|list|summary] of the {nouns} {who} {has} {pp}.",
+     "[Sum up|Round up|Go through] the {nouns} {who} {has} {pp}[| since {since}].",
+     "Which {nouns} came up [when {who} talked|in {who}'s news] [since {since}|over the months]?",
+     "Since {since}, which {nouns} {has} {who} {pp}?"),
     ("which {nouns} {who} {has} {pp}", "what {nouns} {who} {has} {pp}[| so far]",
      "all the {nouns} {who} {has} {pp}"),
 )  # fmt: skip
@@ -273,17 +302,18 @@ IN_MONTH: tuple[tuple[str, ...], tuple[str, ...]] = (
 )  # fmt: skip
 # speaker_swap: a question that gives the teller's episode to the other speaker ({who}); {clause} in their words
 SWAP: tuple[tuple[str, ...], tuple[str, ...]] = (
-    ("How did {who} feel [about|regarding|over] {np}?",
-     "What did {who} [say|tell {other}] [about|regarding] {np}?",
-     "When did {who} talk about {np}?",
-     "What was {who}'s take on {np}?",
-     "{who} {clause}, right? How was it?",
-     "When {who} {clause}, how did it go?",
-     "Tell me about the time {who} {clause}.",
-     "What did {who} [tell {other}|mention] about {np}?",
-     "How did {np} go for {who}?",
-     "Wasn't it {who} who {clause}? How was that?",
-     "What did {who} make of {np}?"),
+    ("[How did|How'd] {who} feel [about|regarding|over] {np}?",
+     "What did {who} [say about|tell {other} about|say of|think of] {np}?",
+     "When did {who} [talk about|bring up|mention] {np}?",
+     "What was {who}'s [take on|verdict on|view of] {np}?",
+     "{who} {clause}, right? [How was it|How did it go|What was that like]?",
+     "When {who} {clause}, [how did it go|what happened|was it any good]?",
+     "[Tell me about|Remind me of] the time {who} {clause}.",
+     "[How did|How'd] {np} go for {who}?",
+     "Wasn't it {who} who {clause}? [How was that|What came of it]?",
+     "What did {who} make of {np}?",
+     "{who}'s {bare} - how [was it|did it go]?",
+     "Was {who} [pleased|happy] with {np}?"),
     ("how {who} felt about {np}", "what {who} said about {np}", "how {np} went for {who}",
      "when {who} {clause}"),
 )  # fmt: skip

@@ -52,6 +52,7 @@ def _values(world: World, event: Event, rng: random.Random, speaker: str | None 
     np = details.get("np", "")
     if event.kind == "family_news" and not np.startswith("the "):
         np = f"{pos} {np}"  # "her sister's engagement"
+    np, bare = (np, np) if event.kind == "favourite" else phrasing.np_pattern(np, pos, event.kind != "family_news")
     values = {
         **details,
         "who": who(world, person),
@@ -60,7 +61,7 @@ def _values(world: World, event: Event, rng: random.Random, speaker: str | None 
         "obj": obj,
         "pos": pos,
         "np": np,
-        "bare": np.removeprefix("the "),
+        "bare": bare,
         "with": details.get("with", "friends"),
         "title": details.get("what", ""),
         "has": "has",

@@ -42,15 +42,15 @@ WHEN: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 CAUSE_NP: dict[str, str] = {
-    "job_offer": "the job offer {who} got from {org}",
-    "partner_job": "{who}'s partner getting a job in {city}",
+    "job_offer": "the [job offer|offer] {who} got from {org}",
+    "partner_job": "{who}'s partner [getting|landing] a job in {city}",
     "study": "{who} getting into the programme in {city}",
     "family": "{who}'s parents in {city} needing help",
-    "layoffs": "{who} getting laid off",
-    "recruited": "the recruiter from {org} contacting {who}",
+    "layoffs": "{who} [getting laid off|losing {pos} job in the layoffs]",
+    "recruited": "[the recruiter from {org}|{org}'s recruiter] [contacting|approaching] {who}",
     "commute": "{who}'s office moving",
     "conference": "{who} meeting the people from {org} at the conference",
-    "moved": "{who}'s move to {city}",
+    "moved": "{who}'s [move|relocation] to {city}",
 }
 
 # the event as the answer to "why" (a cause) or "what came of it" (an effect)

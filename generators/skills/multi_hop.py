@@ -15,25 +15,29 @@ from generators.skills.base import EVENT_PAST, QueryDraft, ask_time, fields, int
 from generators.world import Event, Storyline, World
 from schemas import Dialogue
 
+_CITY = "[which city|what city|which town]"
 OFFICE = (
-    "In which city is the company {who} joined based?",
-    "In which city does {who}'s new employer have its [office|offices|headquarters]?",
-    "Which city is {org_owner} [current|new] [company|employer] [headquartered|based] in?",
-    "Where is the company {who} now works for based?",
-    "{who} started a new job - which city is that company [in|based in]?",
+    "In [which|what] city is the company {who} joined based?",
+    "In which city does {who}'s new employer have its [office|offices|headquarters|main office]?",
+    "[Which city|What city] is {org_owner} [current|new|latest] [company|employer|firm] [headquartered|based] in?",
+    "Where is the [company|firm|outfit] {who} now works for based?",
+    f"{{who}} started a new job - {_CITY} is that company [in|based in|run from]?",
     "Where are the offices of {who}'s new [employer|company|firm]?",
-    "What city would {who} [commute to|go to] for {pos} new [job|employer]'s office?",
-    "Where is {who}'s new [workplace|employer] [located|headquartered]?",
-    "The [firm|company] {who} [moved to|joined] - where is it based?",
+    "[What city|Which town] would {who} [commute to|head to|travel to] for {pos} new [job|employer]'s office?",
+    "Where's {who}'s new [workplace|employer|company] [located|headquartered|based]?",
+    f"The [firm|company|employer] {{who}} [moved to|joined|went to] - {_CITY} is it [based|headquartered|located]?",
+    "{who}'s new [employer|company] - where's [its office|it based|its head office]?",
 )
 AT_EVENT = (
     "Where was {who} living when {other} {did}?",
     "[Which city|What city|Which town] did {who} live in [at the time|when|back when] {other} {did}?",
-    "When {other} {did}, where was {who} based?",
+    "When {other} {did}, where [was {who} based|did {who} live|was {who}'s home]?",
     "Around the time {other} {did}, [which city was {who} living in|where was {who} living|where was {who} based]?",
-    "{who} was living where when {other} {did}?",
-    "[At the point|Back when] {other} {did}, what city was {who}'s home?",
-    "What city was {who} in [when|by the time] {other} {did}?",
+    "{who} was living where [when|at the point] {other} {did}?",
+    "[At the point|Back when|Just as] {other} {did}, [what city|which town] was {who}'s home?",
+    "[What city|Which place] was {who} in [when|by the time|right when] {other} {did}?",
+    "Where did {who} [call home|have {pos} place|live] [when|as] {other} {did}?",
+    "{other} {did} [once|at one point] - where was {who} living [then|back then|at that time]?",
 )
 
 

@@ -34,10 +34,23 @@ def _tidy(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# how people shorten a question word and its verb when they type ("What's", "How'd"); applied now and then
+_CONTRACTIONS = {
+    "What did": "What'd", "what did": "what'd", "What is": "What's", "what is": "what's", "Where is": "Where's",
+    "where is": "where's", "Where did": "Where'd", "where did": "where'd", "How did": "How'd", "how did": "how'd",
+    "Who is": "Who's", "who is": "who's", "How is": "How's", "how is": "how's", "When is": "When's",
+}  # fmt: skip
+_CONTRACTABLE = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b")
+CONTRACTED_SHARE = 0.4
+
+
 def say(rng: random.Random, patterns: Sequence[str], **values: str) -> str:
     """One of `patterns`, its choices drawn and its fields filled (a field may hold choices too), tidied and
-    capitalised."""
-    return _tidy(expand(expand(rng.choice(patterns), rng).format_map(values), rng))
+    capitalised; now and then its first question word contracted with its verb."""
+    text = _tidy(expand(expand(rng.choice(patterns), rng).format_map(values), rng))
+    if rng.random() < CONTRACTED_SHARE:
+        text = _CONTRACTABLE.sub(lambda m: _CONTRACTIONS[m.group(1)], text, count=1)
+    return text
 
 
 # how people ask for something they cannot recall: {e} is an embedded question ("what Anna bought")
@@ -113,3 +126,30 @@ CLAUSE: dict[str, tuple[str, ...]] = {
     "took_up": ("took up {what}", "started {course}", "got into {what}"),
     "practised": ("{milestone}",),
 }
+
+# other words for the head noun of an episode's noun phrase ("the kayaking outing" -> "the kayaking trip")
+HEADS: dict[str, str] = {
+    "photo": "[photo|picture|snap]", "course": "[course|classes]", "class": "[class|lesson]",
+    "night": "[night|evening]", "festival": "[festival|fest]", "concert": "[concert|gig]", "show": "[show|gig]",
+    "session": "[session|lesson]", "match": "[match|game]", "workshop": "[workshop|training session]",
+    "outing": "[outing|trip|day out]", "trip": "[trip|ride]", "play": "[play|performance]",
+    "launch": "[launch|release]", "fair": "[fair|show]", "hike": "[hike|walk|trek]", "run": "[run|race]",
+    "shift": "[shift|stint]", "dinner": "[dinner|meal]", "opening": "[opening|launch night]",
+    "tasting": "[tasting|tasting evening]", "reading": "[reading|evening]", "presentation": "[presentation|talk]",
+    "report": "[report|write-up]", "redesign": "[redesign|revamp|relaunch]", "weekend": "[weekend|weekend away]",
+    "market": "[market|fair]", "couch": "[couch|sofa]", "bike": "[bike|bicycle]", "volunteering":
+    "[volunteering|volunteer work]", "picnic": "[picnic|birthday picnic]", "clean-up": "[clean-up|litter pick]",
+    "boots": "[boots|walking boots]", "machine": "[machine|maker]", "keyboard": "[keyboard|digital piano]",
+}  # fmt: skip
+
+
+def np_pattern(np: str, pos: str, own: bool = True) -> tuple[str, str]:
+    """An episode's noun phrase as choices ("[the|that|her] kayaking [outing|trip|day out]") and without its
+    article; a phrase that does not start with "the" stays as it is."""
+    if not np.startswith("the "):
+        return np, np
+    words = np[4:].split(" ")
+    if words[-1] in HEADS:
+        words[-1] = HEADS[words[-1]]
+    bare = " ".join(words)
+    return f"[the|the|that{'|' + pos if own else ''}] {bare}", bare
