@@ -46,7 +46,7 @@ TAILS = (
     "{q} [My memory is|My head is|I'm] [hopeless|a sieve|all over the place] [today|lately|this week].",
     "{q} [Thanks|Cheers|Thank you][| in advance|!]",
 )  # fmt: skip
-FRONTING_SHARE, TAIL_SHARE = 0.2, 0.08
+FRONTING_SHARE, TAIL_SHARE = 0.08, 0.04
 
 
 _QUESTION_WORDS = frozenset(

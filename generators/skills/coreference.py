@@ -30,7 +30,7 @@ QUESTIONS = {
     ("works_at", "now"): (
         "[Where does {subj} work|Where is {subj} working|Where's {subj} working] {now}?",
         "Which [company|firm] is {subj} [with|working for] {now}?",
-        "[Remind me|Sorry|Wait], [where is|where's] {subj} working {now}?",
+        "[Sorry|Wait|Hmm], [where is|where's] {subj} working {now}?",
         "Who does {subj} work for {now}?",
         "What company did {subj} end up at?",
         "And where [is {subj} working|does {subj} work] {now}?",
@@ -42,7 +42,7 @@ QUESTIONS = {
     ("lives_in", "now"): (
         "Which city does {subj} live in {now}?",
         "[Where does {subj} live|Where is {subj} living|Where's {subj} living] [again|{now}]?",
-        "[Remind me|Sorry|Wait|Hang on], [where is|where's] {subj} based {now}?",
+        "[Sorry|Wait|Hang on|Oh], [where is|where's] {subj} based {now}?",
         "What city is {subj} in {now}?",
         "[Where is|Where's|In which city is] {subj} living {now}?",
         "And where [does {subj} live|is {subj} living] {now}?",
@@ -71,7 +71,7 @@ QUESTIONS = {
     ("owns", "now"): (
         "What's the name of {pos} [new|] [pet|{kind}]?",
         "What did {subj} [call|name] the {kind}?",
-        "Remind me, what's {pos} {kind} called?",
+        "[Sorry|Wait|Oh], what's {pos} {kind} called?",
         "What [name does {pos} {kind} have|is {pos} {kind} called][| again]?",
         "[And|So] what is {pos} {kind}'s name?",
         "Which name did {subj} [give|pick for] {pos} {kind}?",

@@ -25,7 +25,7 @@ OFFICE = (
     "Where are the offices of {who}'s new [employer|company|firm]?",
     "[What city|Which town] would {who} [commute to|head to|travel to] for {pos} new [job|employer]'s office?",
     "Where's {who}'s new [workplace|employer|company] [located|headquartered|based]?",
-    f"The [firm|company|employer] {{who}} [moved to|joined|went to] - {_CITY} is it [based|headquartered|located]?",
+    f"The [firm|company|employer] {{who}} [moved to|joined|went to] - {_CITY} is it [based|headquartered|located] in?",
     "{who}'s new [employer|company] - where's [its office|it based|its head office]?",
 )
 AT_EVENT = (
@@ -36,7 +36,7 @@ AT_EVENT = (
     "{who} was living where [when|at the point] {other} {did}?",
     "[At the point|Back when|Just as] {other} {did}, [what city|which town] was {who}'s home?",
     "[What city|Which place] was {who} in [when|by the time|right when] {other} {did}?",
-    "Where did {who} [call home|have {pos} place|live] [when|as] {other} {did}?",
+    "Where did {who} [call home|have {pos} place|live] when {other} {did}?",
     "{other} {did} [once|at one point] - where was {who} living [then|back then|at that time]?",
 )
 

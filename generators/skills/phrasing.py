@@ -62,7 +62,7 @@ INDIRECT: tuple[str, ...] = (
     "Could you [remind me|tell me|find out|look up] {e}?",
     "Any idea {e}?",
     "I've [forgotten|lost track of] {e}[. Can you help?|. Any idea?|.]",
-    "[Help me remember|Remind me] {e}.",
+    "Help me [remember|recall|work out] {e}.",
     "I was wondering {e}.",
     "Would you [know|remember] {e}?",
     "What I [can't|don't] remember is {e}.",
