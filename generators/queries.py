@@ -10,7 +10,8 @@ import random
 from typing import Any
 
 from generators.instructions import pick_instruction
-from generators.skills import QueryDraft, get_writer
+from generators.skills import QueryDraft, get_writer, phrasing
+from generators.skills.base import expressing
 from generators.world import World
 from schemas import Dialogue, Query
 from schemas.seeds import derive_seed
@@ -18,46 +19,54 @@ from schemas.seeds import derive_seed
 
 def evidence_for(dialogue: Dialogue, draft: QueryDraft) -> list[str]:
     """Turns said before the query that express a fact/event answering it, in dialogue order."""
-    answers = set(draft.answers)
-    return [
-        t.turn_id
-        for s in dialogue.sessions
-        if s.date_time <= draft.query_time
-        for t in s.turns
-        if t.expresses and not answers.isdisjoint(t.expresses)
-    ]
+    index = expressing(dialogue)
+    found = {(pos, k, turn.turn_id) for i in set(draft.answers) for pos, k, turn in index.get(i, ())}
+    sessions = dialogue.sessions
+    return [turn_id for _, k, turn_id in sorted(found) if sessions[k].date_time <= draft.query_time]
 
 
-# how people open or close a question to an assistant; the question itself stays whole
+# how people open or close a question to an assistant, composed (`phrasing` choices) so that neither the openings
+# nor the closings repeat as a few fixed phrases; the question itself stays whole
 FRONTINGS = (  # short: the question's own first words still show, so frontings do not become templates
-    "Remind me, {q}", "Quick one: {q}", "Hey, {q}", "Okay, {q}", "So, {q}", "Wait, {q}", "Hmm, {q}", "Also, {q}",
-    "Sorry, {q}", "Honestly, {q}", "Um, {q}", "Question: {q}", "Curious: {q}", "By the way, {q}", "Oh, {q}",
-    "Actually, {q}", "Now, {q}", "Random: {q}", "Quickly, {q}", "Right, {q}", "Anyway, {q}", "Say, {q}",
-    "Listen, {q}", "Hey there, {q}", "Okay so, {q}", "Serious question: {q}", "Small thing: {q}", "Huh, {q}",
+    "[Hey|Hi|Okay|Ok|So|Hmm|Um|Oh|Right|Also|Now|Anyway|Wait|Say|Sorry|Actually|Honestly|Alright|Well|Listen], {q}",
+    "[Quick|Small|Random|Silly|Odd|Easy|Honest|Serious] question: {q}",
+    "[Quick|Small|Random] thing: {q}",
+    "[Remind me|Tell me|Help me out|Quick check|Before I forget|While I think of it|By the way], {q}",
+    "[Okay|Right|Alright] [so|then], {q}",
 )  # fmt: skip
 TAILS = (
-    "{q} I can't remember.", "{q} I think it came up a while ago.", "{q} Just checking.",
-    "{q} It's on the tip of my tongue.", "{q} I want to get it right.", "{q} It came up in one of our chats.",
-    "{q} No rush.", "{q} I should know this by now.", "{q} Asking for a card I'm writing.",
+    "{q} I [can't|cannot|don't] [remember|recall][| anymore| for the life of me].",
+    "{q} [I think|Pretty sure|I believe] it came up [a while ago|at some point|once|earlier].",
+    "{q} [Just checking|Just making sure|Double-checking|Only checking].",
+    "{q} It's on the tip of my tongue.",
+    "{q} I [want|need|would like] to get [it|this] right[| for once].",
+    "{q} [No rush|No hurry|Whenever you can|Take your time].",
+    "{q} I should [know|remember] this[| by now].",
+    "{q} [Asking|It's] for a [card|toast|message|note] I'm writing.",
+    "{q} [My memory is|My head is|I'm] [hopeless|a sieve|all over the place] [today|lately|this week].",
+    "{q} [Thanks|Cheers|Thank you][| in advance|!]",
 )  # fmt: skip
+FRONTING_SHARE, TAIL_SHARE = 0.08, 0.04
 
 
 _QUESTION_WORDS = frozenset(
     ("what", "where", "when", "which", "who", "whom", "whose", "why", "how", "is", "are", "was", "were", "does",
      "did", "do", "has", "have", "had", "can", "could", "in", "on", "at", "for", "before", "after", "during", "since",
-     "from", "with", "describe")
+     "from", "with", "describe", "tell", "any", "back", "and", "remind", "list", "name", "around", "roughly", "about",
+     "prior", "the", "if", "of", "over", "across", "all", "wasn't", "didn't", "so", "would", "help", "not", "my",
+     "what's", "where's", "how's", "who's", "anything", "these", "right", "currently", "around", "prior", "that")
 )  # fmt: skip
 
 
 def vary_question(text: str, rng: random.Random) -> str:
-    """The question as users type it: about half the time with a fronting or a closing remark around it."""
+    """The question as users type it: now and then with a fronting or a closing remark around it."""
     roll = rng.random()
-    if roll < 0.4:
+    if roll < FRONTING_SHARE:
         first = text.split(" ", 1)[0]
         q = text[:1].lower() + text[1:] if first.lower() in _QUESTION_WORDS else text
-        return rng.choice(FRONTINGS).format(q=q)
-    if roll < 0.55:
-        return rng.choice(TAILS).format(q=text)
+        return phrasing.say(rng, FRONTINGS, q=q)
+    if roll < FRONTING_SHARE + TAIL_SHARE:
+        return phrasing.say(rng, TAILS, q=text)
     return text
 
 

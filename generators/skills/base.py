@@ -43,14 +43,29 @@ NOT_MENTIONED: tuple[str, ...] = (
 )
 
 
+_INDEX: list[tuple[Dialogue, dict[str, list[tuple[int, int, Turn]]]]] = []
+
+
+def expressing(dialogue: Dialogue) -> dict[str, list[tuple[int, int, Turn]]]:
+    """Scenario id -> (position in the dialogue, session index, turn) of every turn expressing it, in order.
+
+    Writers ask it for every query, so the last dialogue's index is kept."""
+    if not _INDEX or _INDEX[0][0] is not dialogue:
+        index: dict[str, list[tuple[int, int, Turn]]] = {}
+        position = 0
+        for k, session in enumerate(dialogue.sessions):
+            for turn in session.turns:
+                for ident in turn.expresses:
+                    index.setdefault(ident, []).append((position, k, turn))
+                position += 1
+        _INDEX[:] = [(dialogue, index)]
+    return _INDEX[0][1]
+
+
 def sessions_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[int]:
     """0-based indices of the sessions with a turn expressing any of `ids`."""
-    wanted = set(ids)
-    return [
-        i
-        for i, s in enumerate(dialogue.sessions)
-        if any(t.expresses and not wanted.isdisjoint(t.expresses) for t in s.turns)
-    ]
+    index = expressing(dialogue)
+    return sorted({k for i in set(ids) for _, k, _ in index.get(i, ())})
 
 
 def turns_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[tuple[datetime, Turn]]:
@@ -139,12 +154,12 @@ def interleave(groups: dict[str, list[Any]], n: int, rng: random.Random, skill: 
 
 
 # what an event kind did, in the past tense, with template fields
-EVENT_PAST: dict[str, str] = {
-    "moved": "moved to {city}",
-    "changed_job": "started at {org}",
-    "sold": "sold {pos} {car}",
-    "cancelled_trip": "cancelled the trip to {city}",
-    "started_dating": "started dating {partner}",
-    "broke_up": "broke up with {partner}",
-    "adopted": "adopted {pet}",
+EVENT_PAST: dict[str, str] = {  # `phrasing` choices
+    "moved": "[moved to|relocated to|packed up for] {city}",
+    "changed_job": "[started at|joined|began working at|took the job at] {org}",
+    "sold": "[sold|got rid of|parted with] {pos} {car}",
+    "cancelled_trip": "[cancelled|called off|dropped] the trip to {city}",
+    "started_dating": "[started dating|got together with|began seeing] {partner}",
+    "broke_up": "[broke up with|split from|ended things with] {partner}",
+    "adopted": "[adopted|took in|brought home] {pet}",
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+from generators.skills import phrasing
 from generators.skills.base import QueryDraft, ask_time, fields, interleave
 from generators.skills.events import CAUSE_NP, SENTENCE
 from generators.world import Event, World
@@ -17,33 +18,50 @@ from schemas import Dialogue
 
 WHY = {
     "moved": (
-        "Why did {who} move to {city}?",
-        "What made {who} decide to move to {city}?",
-        "What was the reason {who} relocated to {city}?",
-        "How come {who} ended up moving to {city}?",
+        "Why did {who} [move|relocate] to {city}?",
+        "What made {who} [decide to move|pick up and move|relocate] to {city}?",
+        "What was the reason {who} [relocated|moved] to {city}?",
+        "How come {who} ended up [moving to|in] {city}?",
+        "{who} moved to {city} - what was behind [that|the move]?",
+        "What [prompted|triggered] {who}'s move to {city}?",
+        "Why the move to {city} for {who}?",
     ),
     "changed_job": (
-        "Why did {who} switch jobs to {org}?",
+        "Why did {who} [switch jobs to|move to|go to] {org}?",
         "What made {who} leave {pos} old job for {org}?",
         "Why did {who} start working at {org}?",
-        "What led {who} to change employers?",
+        "What led {who} to [change employers|switch jobs|take the job at {org}]?",
+        "{who} joined {org} - [why|what was the reason]?",
+        "What [prompted|pushed] {who} to [join|move to] {org}?",
+        "How come {who} [ended up at|went to work for] {org}?",
     ),
     "sold": (
         "Why did {who} sell {pos} {car}?",
         "What led to {who} selling the {car}?",
-        "What made {who} get rid of {pos} {car}?",
+        "What made {who} [get rid of|part with] {pos} {car}?",
+        "{who} sold the {car} - [why|what was the reason]?",
+        "How come {who} [no longer has|sold] the {car}?",
+        "What was behind {who} selling {pos} {car}?",
     ),
     "cancelled_trip": (
         "Why did {who} cancel the trip to {city}?",
         "What led to {who} calling off the {city} trip?",
-        "How come {who} cancelled {pos} trip to {city}?",
+        "How come {who} [cancelled|dropped] {pos} trip to {city}?",
+        "{who} cancelled the {city} trip - [why|what happened]?",
+        "What [made|forced] {who} to call off the trip to {city}?",
+        "Why [isn't|wasn't] {who} going to {city} after all?",
     ),
 }
 EFFECTS = (
     "What came of {cause}?",
     "What did {cause} lead to?",
     "What happened as a result of {cause}?",
-    "What was the consequence of {cause}?",
+    "What was the [consequence|upshot|fallout|knock-on effect] of {cause}?",
+    "What [changed|happened] [after|because of] {cause}?",
+    "[So|And] {cause} - what did that [lead to|mean|change]?",
+    "What difference did {cause} make[ for {who}|]?",
+    "What [followed|came next] after {cause}?",
+    "What did {cause} [end up causing|set off|result in]?",
 )
 
 
@@ -80,7 +98,7 @@ def _why(world: World, dialogue: Dialogue, change: Event, rng: random.Random) ->
     other_causes = [s.cause for s in world.storylines if s.cause and s.cause not in related]
     return QueryDraft(
         skill="causal",
-        text=rng.choice(WHY[change.kind]).format(**fields(world, change.subject, change, new)),
+        text=phrasing.say(rng, WHY[change.kind], **fields(world, change.subject, change, new)),
         answer=SENTENCE[cause.kind].format(**fields(world, cause.subject, cause)),
         answers=[cause.id],
         query_time=ask_time(dialogue, [cause.id, change.id], rng),
@@ -94,9 +112,10 @@ def _effects(world: World, dialogue: Dialogue, cause: Event, rng: random.Random)
     related = _ancestors(world, cause.id) | _descendants(world, cause.id) | {cause.id}
     other_effects = [s.change for s in world.storylines if s.cause and s.change not in related]
     answer = " ".join(SENTENCE[e.kind].format(**fields(world, e.subject, e)) for e in effects)
+    values = fields(world, cause.subject, cause)
     return QueryDraft(
         skill="causal",
-        text=rng.choice(EFFECTS).format(cause=CAUSE_NP[cause.kind].format(**fields(world, cause.subject, cause))),
+        text=phrasing.say(rng, EFFECTS, cause=CAUSE_NP[cause.kind].format(**values), who=values["who"]),
         answer=answer,
         answers=[e.id for e in effects],
         query_time=ask_time(dialogue, [cause.id, *(e.id for e in effects)], rng),

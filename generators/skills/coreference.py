@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from generators.skills import phrasing
 from generators.skills.base import QueryDraft, ask_time, interleave, value_name
 from generators.world import Person, World
 from schemas import ContextTurn, Dialogue
@@ -24,35 +25,56 @@ CONTEXTS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
     (("owner", "I ran into my {rel} {name} at the market."), ("listener", "Oh, how's {subj} been?")),
 )
 
+_NOW = "[now|these days|at the moment|nowadays|currently|right now|at present|lately|as of now|today]"
 QUESTIONS = {
     ("works_at", "now"): (
-        "Where does {subj} work now?",
-        "Which company is {subj} with these days?",
-        "Remind me, where is {subj} working at the moment?",
-        "Who does {subj} work for these days?",
+        "[Where does {subj} work|Where is {subj} working|Where's {subj} working] {now}?",
+        "Which [company|firm] is {subj} [with|working for] {now}?",
+        "[Sorry|Wait|Hmm], [where is|where's] {subj} working {now}?",
+        "Who does {subj} work for {now}?",
         "What company did {subj} end up at?",
+        "And where [is {subj} working|does {subj} work] {now}?",
+        "Is {subj} still at the same [company|job]? Where [is {subj} now|does {subj} work]?",
+        "What's {pos} [job|employer|workplace] {now}?",
+        "[Which firm|What company] [pays {pos} salary|is {subj} with] {now}?",
+        "Where [has {subj} been working|is {subj} employed] [lately|recently|these days]?",
     ),
     ("lives_in", "now"): (
-        "Which city does {subj} live in?",
-        "Where does {subj} live again?",
-        "Remind me, where is {subj} based?",
-        "What city is {subj} in these days?",
-        "Where is {subj} living now?",
+        "Which city does {subj} live in {now}?",
+        "[Where does {subj} live|Where is {subj} living|Where's {subj} living] [again|{now}]?",
+        "[Sorry|Wait|Hang on|Oh], [where is|where's] {subj} based {now}?",
+        "What city is {subj} in {now}?",
+        "[Where is|Where's|In which city is] {subj} living {now}?",
+        "And where [does {subj} live|is {subj} living] {now}?",
+        "What's {pos} [city|home town|home] {now}?",
+        "Which city [has {subj} settled in|does {subj} call home] {now}?",
+        "Where [has {subj} been living|did {subj} end up living] [lately|recently]?",
     ),
     ("works_at", "before"): (
-        "Where did {subj} work before {pos} current job?",
+        "Where did {subj} work before {pos} [current|new|latest] job?",
         "Which company was {subj} at before switching jobs?",
-        "Who did {subj} work for before the new job?",
+        "Who did {subj} work for before the [new|current] job?",
+        "And before that, where [did {subj} work|was {subj} employed]?",
+        "What was {pos} [old|previous|last] [job|employer|company]?",
+        "Which [firm|company] did {subj} leave [when {subj} changed jobs|for the new one]?",
+        "Where [had {subj} been working|was {subj} working] before {pos} [switch|move]?",
     ),
     ("lives_in", "before"): (
         "Where did {subj} live before the move?",
         "Which city did {subj} move away from?",
         "Where was {subj} living before {subj} moved?",
+        "And before that, [where|which city] did {subj} live?",
+        "What was {pos} [old|previous] [city|home]?",
+        "Which city did {subj} leave [when {subj} moved|behind]?",
+        "Where [had {subj} been living|did {subj} use to live] before moving?",
     ),
     ("owns", "now"): (
-        "What's the name of {pos} new pet?",
-        "What did {subj} call the {kind}?",
-        "Remind me, what's {pos} {kind} called?",
+        "What's the name of {pos} [new|] [pet|{kind}]?",
+        "What did {subj} [call|name] the {kind}?",
+        "[Sorry|Wait|Oh], what's {pos} {kind} called?",
+        "What [name does {pos} {kind} have|is {pos} {kind} called][| again]?",
+        "[And|So] what is {pos} {kind}'s name?",
+        "Which name did {subj} [give|pick for] {pos} {kind}?",
     ),
 }
 
@@ -95,7 +117,9 @@ def _draft(
     thing = world.get(fact.object) if predicate == "owns" else None
     return QueryDraft(
         skill="coreference",
-        text=rng.choice(QUESTIONS[(predicate, when)]).format(subj=subj, pos=pos, kind=getattr(thing, "kind", "")),
+        text=phrasing.say(
+            rng, QUESTIONS[(predicate, when)], subj=subj, pos=pos, kind=getattr(thing, "kind", ""), now=_NOW
+        ),
         answer=value_name(world, fact.id),
         answers=[fact.id],
         query_time=asked,

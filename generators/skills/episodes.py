@@ -11,7 +11,8 @@
 - the date-constrained form of `temporal`: what did X do in May 2023 (`in_month`).
 
 Gold is computed from the world: an episode's turns carry its id (`<id>`, `<id>#feeling`, `<id>#more`).
-Question wording is composed: a fronting, a template per form, and synonyms, so no few templates dominate.
+Question wording is composed (`generators.skills.phrasing`, patterns in `episode_wording`): several shapes per
+form, paraphrased verbs and nouns, the episode retold in the third person, and indirect forms.
 """
 
 from __future__ import annotations
@@ -20,76 +21,11 @@ import random
 from datetime import date, datetime
 
 from generators.life import CATEGORY
+from generators.skills import phrasing
 from generators.skills.base import QueryDraft, ask_time, interleave, who
+from generators.skills.episode_wording import FEELING, IN_MONTH, LIST, LIST_EXTRA, LIST_WORDS, MORE, SINGLE, SWAP
 from generators.world import Event, World
 from schemas import Dialogue
-
-SINGLE: dict[str, tuple[str, ...]] = {
-    "bought": ("What did {who} buy that {subj} mentioned as {np}?", "What did {who} end up buying?",
-               "What purchase did {who} tell {other} about?"),
-    "read": ("Which book did {who} finish?", "What was the title of the book {who} read?",
-             "Who wrote the book {who} told {other} about?"),
-    "cooked": ("What dish did {who} cook?", "What did {who} make in the kitchen?", "What did {who} cook for guests?"),
-    "attended": ("What kind of event did {who} go to with {with}?", "What did {who} go to see with {with}?",
-                 "Where did {who} and {with} go out?"),
-    "activity": ("What did {who} do that {subj} called {np}?", "What outing did {who} describe as {np}?"),
-    "weekend_trip": ("Which city did {who} spend a weekend in?", "Where did {who} go for a weekend away?"),
-    "photo": ("What was in the photo {who} shared?", "Describe the photo {who} sent {other}.",
-              "What did {who}'s photo show?"),
-    "family_news": ("What news did {who} share about {pos} {rel}?", "What happened with {who}'s {rel} {name}?",
-                    "What did {who} say {name} had done?"),
-    "health": ("What health trouble did {who} mention?", "What happened to {who}'s health?",
-               "What was {who} dealing with health-wise?"),
-    "project": ("What did {who}'s team get done at work?", "What work milestone did {who} mention?"),
-    "volunteered": ("What volunteering did {who} do?", "How did {who} give back to the community?"),
-    "learning": ("What is {who} learning?", "What subject did {who} sign up to study?",
-                 "What did {who} start taking lessons in?"),
-    "celebrated": ("What did {who} celebrate?", "What occasion did {who} mark with friends?"),
-    "favourite": ("What is {who}'s favourite {np}?", "Which {np} does {who} like best?",
-                  "What did {who} name as {pos} favourite {np}?"),
-    "practised": ("What milestone did {who} reach in {what}?", "What did {who} manage to do in {what}?",
-                  "How is {who} getting on with {what}?"),
-    "took_up": ("Where does {who} do {what}?", "Where did {who} start {what}?", "How did {who} get into {what}?"),
-}  # fmt: skip
-MORE: dict[str, tuple[str, ...]] = {
-    "activity": ("What happened during {who}'s {bare}?", "How did {bare} go for {who}?"),
-    "weekend_trip": ("What did {who} do during {np}?", "How did {who} spend {np}?"),
-    "bought": ("What did {who} say about {np} after buying it?", "Is {who} happy with {np}?"),
-    "read": ("What did {who} think of {title}?",),
-    "attended": ("What was the highlight of {np} for {who}?",),
-}  # fmt: skip
-FEELING: tuple[str, ...] = (
-    "How did {who} feel about {np}?", "What was {who}'s reaction to {np}?", "How did {np} leave {who} feeling?",
-    "Was {who} happy about {np}?", "What did {who} say {subj} felt after {np}?", "How did {who} take {np}?",
-    "What were {who}'s feelings about {np}?",
-)  # fmt: skip
-LIST: dict[str, tuple[str, ...]] = {
-    "hobby": ("What hobbies has {who} taken up?", "What does {who} do in {pos} free time?",
-              "Which hobbies did {who} start?"),
-    "purchase": ("What things has {who} bought?", "What did {who} buy over these months?"),
-    "book": ("Which books has {who} read?", "What books did {who} mention finishing?"),
-    "activity": ("What activities has {who} done?", "What did {who} get up to on days out?"),
-    "outing": ("What events has {who} been to?", "Which shows or events did {who} go to?"),
-    "health": ("What health issues has {who} had?",),
-    "cooking": ("What dishes has {who} cooked?", "What has {who} made in the kitchen?"),
-    "work": ("What has {who} done at work lately?",),
-    "celebration": ("What has {who} celebrated?",),
-    "family": ("What news has {who} shared about the people close to {obj}?",),
-    "volunteering": ("Where has {who} volunteered?",),
-    "class": ("What has {who} been learning?",),
-    "photo": ("What photos has {who} shared?",),
-    "trip": ("Which cities did {who} visit for weekends?",),
-    "preference": ("What are some of {who}'s favourite things?",),
-}  # fmt: skip
-IN_MONTH: tuple[str, ...] = (
-    "What did {who} do in {month}?", "What was {who} up to in {month}?", "What happened in {who}'s life in {month}?",
-    "What did {who} tell {other} about from {month}?",
-)  # fmt: skip
-SWAP: tuple[str, ...] = (
-    "How did {who} feel about {np}?", "What did {who} say about {np}?", "When did {who} talk about {np}?",
-    "What was {who}'s take on {np}?",
-)  # fmt: skip
-
 
 _SAID: list[tuple[Dialogue, frozenset[str]]] = []
 
@@ -107,11 +43,16 @@ def _told(world: World, dialogue: Dialogue) -> list[Event]:
     return [e for e in world.events if e.kind in CATEGORY and e.id in said]
 
 
-def _values(world: World, event: Event, speaker: str | None = None) -> dict[str, str]:
+def _values(world: World, event: Event, rng: random.Random, speaker: str | None = None) -> dict[str, str]:
+    """Question fields for `event`, its first-person details retold about `speaker` (default: its teller)."""
     person = world.person(speaker or event.subject)
     other = world.person(next(s for s in world.speakers if s != person.id))
     subj, obj, pos = person.pronouns
-    details = dict(event.details)
+    details = {k: phrasing.third_person(v, person.pronouns) for k, v in event.details.items()}
+    np = details.get("np", "")
+    if event.kind == "family_news" and not np.startswith("the "):
+        np = f"{pos} {np}"  # "her sister's engagement"
+    np, bare = (np, np) if event.kind == "favourite" else phrasing.np_pattern(np, pos, event.kind != "family_news")
     values = {
         **details,
         "who": who(world, person),
@@ -119,14 +60,17 @@ def _values(world: World, event: Event, speaker: str | None = None) -> dict[str,
         "subj": subj,
         "obj": obj,
         "pos": pos,
-        "np": details.get("np", ""),
-        "bare": details.get("np", "").removeprefix("the "),
+        "np": np,
+        "bare": bare,
         "with": details.get("with", "friends"),
         "title": details.get("what", ""),
+        "has": "has",
     }
     if "person" in event.args:
         relative = world.person(event.args["person"])
         values |= {"name": relative.name, "rel": relative.relation or "friend"}
+    if event.kind in phrasing.CLAUSE:
+        values["clause"] = phrasing.expand(rng.choice(phrasing.CLAUSE[event.kind]), rng).format_map(values)
     return values
 
 
@@ -179,14 +123,14 @@ def write_single_hop(world: World, dialogue: Dialogue, n: int, rng: random.Rando
             groups.setdefault(f"{e.kind}/more", []).append(("more", e))
     drafts = []
     for form, event in interleave(groups, n, rng, "single_hop"):
-        values = _values(world, event)
+        values = _values(world, event, rng)
         if form == "more":
             answers = [event.id, *_ids_with(dialogue, event, "more")]
-            text = rng.choice(MORE[event.kind]).format(**values)
+            text = phrasing.ask(rng, *MORE[event.kind], **values)
             answer = event.details["more"][:1].upper() + event.details["more"][1:] + "."
         else:
             answers = [event.id]
-            text = rng.choice(SINGLE[event.kind]).format(**values)
+            text = phrasing.ask(rng, *SINGLE[event.kind], **values)
             answer = _answer(event, world)
         drafts.append(
             QueryDraft(
@@ -215,7 +159,7 @@ def write_feeling(world: World, dialogue: Dialogue, n: int, rng: random.Random) 
         drafts.append(
             QueryDraft(
                 skill="feeling",
-                text=rng.choice(FEELING).format(**_values(world, event)),
+                text=phrasing.ask(rng, *FEELING, **_values(world, event, rng)),
                 answer=f"{d['feeling'][:1].upper()}{d['feeling'][1:]}: {d['feeling_why']}.",
                 answers=answers,
                 query_time=_ask(dialogue, answers, rng),
@@ -236,7 +180,7 @@ def write_aggregation(world: World, dialogue: Dialogue, n: int, rng: random.Rand
         if category == "hobby" and e.kind == "practised":
             continue  # a hobby is listed by its start; its milestones are neighbours
         by_group.setdefault((e.subject, category), []).append(e)
-    groups = {f"{s}/{c}": [(s, c, es)] for (s, c), es in sorted(by_group.items()) if len(es) >= 2 and c in LIST}
+    groups = {f"{s}/{c}": [(s, c, es)] for (s, c), es in sorted(by_group.items()) if len(es) >= 2 and c in LIST_WORDS}
     for category in ("hobby", "preference"):  # both speakers' hobbies / favourite things
         both = [e for s in world.speakers for e in by_group.get((s, category), [])]
         if len({e.subject for e in both}) == 2:
@@ -244,21 +188,25 @@ def write_aggregation(world: World, dialogue: Dialogue, n: int, rng: random.Rand
     drafts = []
     for subject, category, members in interleave(groups, n, rng, "aggregation"):
         answers = [e.id for e in members]
-        values = _values(world, members[0])
+        values = _values(world, members[0], rng)
         if subject == "both":
             a, b = (world.person(p).name for p in world.speakers)
-            values |= {"who": f"{a} and {b}", "pos": "their", "obj": "them"}
+            values |= {"who": f"{a} and {b}", "pos": "their", "obj": "them", "has": "have"}
+        nouns, pp, past = LIST_WORDS[category]
+        since = min(e.date for e in members)
+        values |= {"nouns": nouns, "pp": pp, "past": past, "since": f"{since:%B %Y}"}
+        direct = LIST[0] + LIST_EXTRA.get(category, ()) if subject != "both" else LIST[0]
         neighbours = [i for e in members for part in ("more", "feeling") for i in _ids_with(dialogue, e, part)]
         subjects = {e.subject for e in members}
         if category == "hobby":
             neighbours += [e.id for e in events if e.kind == "practised" and e.subject in subjects]
         others = [e.id for e in events if CATEGORY[e.kind] == category and e.subject not in subjects]
         mine = [e.id for e in events if e.subject in subjects and e.id not in answers and e.id not in neighbours]
-        items = [_answer(e, world).rstrip(".") for e in members]
+        items = list(dict.fromkeys(_answer(e, world).rstrip(".") for e in members))
         drafts.append(
             QueryDraft(
                 skill="aggregation",
-                text=rng.choice(LIST[category]).format(**values),
+                text=phrasing.ask(rng, direct, LIST[1], **values),
                 answer="; ".join(items) + ".",
                 answers=answers,
                 query_time=ask_time(dialogue, answers, rng, at_end=True),
@@ -287,12 +235,12 @@ def write_speaker_swap(world: World, dialogue: Dialogue, n: int, rng: random.Ran
         answers = [event.id, *_ids_with(dialogue, event, "feeling")]
         teller = world.person(event.subject)
         asked = world.person(wrong)
-        values = _values(world, event, speaker=wrong)
+        values = _values(world, event, rng, speaker=wrong)
         mine = [e.id for e in events if e.subject == wrong]
         drafts.append(
             QueryDraft(
                 skill="speaker_swap",
-                text=rng.choice(SWAP).format(**values),
+                text=phrasing.ask(rng, *SWAP, **values),
                 answer=f"That was {teller.name}, not {asked.name}: {teller.name} told {asked.name} about "
                 f"{event.details['np']}.",
                 answers=answers,
@@ -318,12 +266,12 @@ def in_month(world: World, dialogue: Dialogue, item: tuple[str, date, list[Event
     subject, month, members = item
     events = [e for e in _told(world, dialogue) if e.kind != "favourite"]
     answers = [e.id for e in members]
-    values = _values(world, members[0])
+    values = _values(world, members[0], rng)
     other_time = [e.id for e in events if e.subject == subject and e.id not in answers]
     same_month = [e.id for e in events if e.subject != subject and e.date.replace(day=1) == month]
     return QueryDraft(
         skill="temporal",
-        text=rng.choice(IN_MONTH).format(**values, month=f"{month:%B %Y}"),
+        text=phrasing.ask(rng, *IN_MONTH, **values, month=f"{month:%B %Y}"),
         answer="; ".join(_answer(e, world).rstrip(".") for e in members) + ".",
         answers=answers,
         query_time=ask_time(dialogue, answers, rng, at_end=True),

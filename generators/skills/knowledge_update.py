@@ -10,22 +10,31 @@ from __future__ import annotations
 
 import random
 
+from generators.skills import phrasing
 from generators.skills.base import QueryDraft, ask_time, fields, interleave, same_predicate_others, value_name
 from generators.world import Storyline, World
 from schemas import Dialogue
 
 NOW = {
     "lives_in": (
-        "Where does {who} live now?",
-        "Which city is {who} living in these days?",
-        "What's {who}'s current city?",
-        "Where is {who} based at the moment?",
+        "Where does {who} live [now|these days|at the moment|nowadays|right now|at present]?",
+        "[Which city|What city|Which town] is {who} living in [these days|now|currently|nowadays]?",
+        "What's {who}'s current [city|home town]?",
+        "Where is {who} based [at the moment|now|these days|currently|nowadays]?",
+        "Is {who} still in the same city? Where [is {subj} now|does {subj} live]?",
+        "{who} moved, didn't {subj}? Where [to|is {subj} now]?",
+        "Where has {who} [ended up living|settled] [now|these days|lately]?",
+        "[These days|Right now|Currently], where does {who} live?",
     ),
     "works_at": (
-        "Where does {who} work now?",
-        "Which company is {who} working for these days?",
+        "Where does {who} work [now|these days|at the moment|nowadays|right now|at present]?",
+        "Which [company|firm] is {who} working for [these days|now|currently|nowadays]?",
         "Who is {who}'s current employer?",
-        "Where is {who} employed at the moment?",
+        "Where is {who} employed [at the moment|now|these days|currently|nowadays]?",
+        "Is {who} still at the same [job|company]? Where [does {subj} work|is {subj} now]?",
+        "{who} changed jobs, didn't {subj}? Where [to|does {subj} work now]?",
+        "What's {who}'s [job|workplace|employer] [now|these days|at the moment|nowadays|right now|at present]?",
+        "[These days|Right now|Currently], [who|which company] does {who} work for?",
     ),
 }
 STILL = {
@@ -33,9 +42,28 @@ STILL = {
         "Is {who} still going to {city} in {month}?",
         "Is {who}'s trip to {city} still on?",
         "Is {who} still planning the {city} trip?",
+        "Does {who} still have the {city} trip [booked|planned|on the calendar]?",
+        "Is the {month} trip to {city} still happening for {who}?",
+        "Are {who}'s {month} plans for {city} still [on|happening]?",
+        "Will {who} [be|still be] [going to|visiting] {city} [in|this] {month}?",
     ),
-    "owns": ("Does {who} still have {pos} {car}?", "Is {who} still driving the {car}?", "Does {who} still own a car?"),
-    "dating": ("Is {who} still with {partner}?", "Are {who} and {partner} still together?"),
+    "owns": (
+        "Does {who} still have {pos} {car}?",
+        "Is {who} still driving the {car}?",
+        "Does {who} still own a car?",
+        "Is {who} still [the owner of|in possession of] the {car}?",
+        "Is the {car} still {who}'s?",
+        "Has {who} still got the {car}[| these days]?",
+        "Does {who} still drive around in the {car}?",
+    ),
+    "dating": (
+        "Is {who} still with {partner}?",
+        "Are {who} and {partner} still together?",
+        "Is {who} still seeing {partner}?",
+        "How are {who} and {partner} doing - still a couple?",
+        "Did {who} and {partner} stay together?",
+        "Are {who} and {partner} [still an item|still dating]?",
+    ),
 }
 ENDED = {
     "plans_trip": "No, {subj} cancelled the trip to {city}.",
@@ -50,7 +78,7 @@ def _now(world: World, dialogue: Dialogue, line: Storyline, rng: random.Random) 
     others = same_predicate_others(world, line.subject, line.predicate, [p.id for p in world.people])
     return QueryDraft(
         skill="knowledge_update",
-        text=rng.choice(NOW[line.predicate]).format(**fields(world, line.subject)),
+        text=phrasing.say(rng, NOW[line.predicate], **fields(world, line.subject)),
         answer=value_name(world, new.id),
         answers=[f.id for f in world.facts_of(line.subject, line.predicate) if f.valid_at(asked.date())],
         query_time=asked,
@@ -66,7 +94,7 @@ def _ended(world: World, dialogue: Dialogue, line: Storyline, rng: random.Random
         values["month"] = f"{old.month:%B}"
     return QueryDraft(
         skill="knowledge_update",
-        text=rng.choice(STILL[line.predicate]).format(**values),
+        text=phrasing.say(rng, STILL[line.predicate], **values),
         answer=ENDED[line.predicate].format(**values),
         answers=[change.id],
         query_time=ask_time(dialogue, [old.id, change.id], rng),

@@ -10,20 +10,34 @@ from __future__ import annotations
 
 import random
 
+from generators.skills import phrasing
 from generators.skills.base import EVENT_PAST, QueryDraft, ask_time, fields, interleave, value_name
 from generators.world import Event, Storyline, World
 from schemas import Dialogue
 
+_CITY = "[which city|what city|which town]"
 OFFICE = (
-    "In which city is the company {who} joined based?",
-    "In which city does {who}'s new employer have its office?",
-    "Which city is {org_owner} current company headquartered in?",
-    "Where is the company {who} now works for based?",
+    "In [which|what] city is the company {who} joined based?",
+    "In which city does {who}'s new employer have its [office|offices|headquarters|main office]?",
+    "[Which city|What city] is {org_owner} [current|new|latest] [company|employer|firm] [headquartered|based] in?",
+    "Where is the [company|firm|outfit] {who} now works for based?",
+    f"{{who}} started a new job - {_CITY} is that company [in|based in|run from]?",
+    "Where are the offices of {who}'s new [employer|company|firm]?",
+    "[What city|Which town] would {who} [commute to|head to|travel to] for {pos} new [job|employer]'s office?",
+    "Where's {who}'s new [workplace|employer|company] [located|headquartered|based]?",
+    f"The [firm|company|employer] {{who}} [moved to|joined|went to] - {_CITY} is it [based|headquartered|located] in?",
+    "{who}'s new [employer|company] - where's [its office|it based|its head office]?",
 )
 AT_EVENT = (
     "Where was {who} living when {other} {did}?",
-    "Which city did {who} live in at the time {other} {did}?",
-    "When {other} {did}, where was {who} based?",
+    "[Which city|What city|Which town] did {who} live in [at the time|when|back when] {other} {did}?",
+    "When {other} {did}, where [was {who} based|did {who} live|was {who}'s home]?",
+    "Around the time {other} {did}, [which city was {who} living in|where was {who} living|where was {who} based]?",
+    "{who} was living where [when|at the point] {other} {did}?",
+    "[At the point|Back when|Just as] {other} {did}, [what city|which town] was {who}'s home?",
+    "[What city|Which place] was {who} in [when|by the time|right when] {other} {did}?",
+    "Where did {who} [call home|have {pos} place|live] when {other} {did}?",
+    "{other} {did} [once|at one point] - where was {who} living [then|back then|at that time]?",
 )
 
 
@@ -35,7 +49,7 @@ def _office(world: World, dialogue: Dialogue, line: Storyline, rng: random.Rando
     old_offices = [f.id for f in world.facts if f.predicate == "based_in" and f.id != office.id]
     return QueryDraft(
         skill="multi_hop",
-        text=rng.choice(OFFICE).format(**values),
+        text=phrasing.say(rng, OFFICE, **values),
         answer=value_name(world, office.id),
         answers=[new.id, office.id],
         query_time=ask_time(dialogue, [new.id, office.id], rng),
@@ -58,7 +72,7 @@ def _at_event(world: World, dialogue: Dialogue, subject: str, event: Event, rng:
     name = other["who"]
     if actor.of == subject:  # "Where was Ben living when his sister Lena ...", not "when Ben's sister Lena ..."
         name = f"{values['pos']} {actor.relation} {actor.name}"
-    text = rng.choice(AT_EVENT).format(**values, other=name, did=did)
+    text = phrasing.say(rng, AT_EVENT, **{**values, "other": name, "did": did})
     return QueryDraft(
         skill="multi_hop",
         text=text[0].upper() + text[1:],

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from generators.realize import timephrase
 from generators.realize.timephrase import month_phrase
-from generators.skills import episodes
+from generators.skills import episodes, phrasing
 from generators.skills.base import (
     QueryDraft,
     ask_time,
@@ -33,45 +33,73 @@ __all__ = ["who", "write"]
 
 AT_MONTH = {
     "lives_in": (
-        "Where did {who} live in {month}?",
-        "Which city was {who} living in during {month}?",
-        "In {month}, where was {who} based?",
-        "What city did {who} call home in {month}?",
+        "Where did {who} live [in|during|back in] {month}?",
+        "[Which city|What city|Which town|What town] was {who} [living in|based in|calling home] [in|during] {month}?",
+        "In {month}, where [was {who} based|did {who} live|was {who} living]?",
+        "What city did {who} call home [in|during|back in] {month}?",
+        "Back in {month}, [which city|what city|where] was {who} [living|staying|based]?",
+        "Where was {who}'s [home|place|flat] [in|during] {month}?",
+        "{who} was living somewhere [in|during] {month} - [where|which city]?",
+        "During {month}, what was {who}'s [city|home town]?",
     ),
     "works_at": (
-        "Where did {who} work in {month}?",
-        "Which company was {who} working for in {month}?",
-        "Who employed {who} in {month}?",
-        "In {month}, where was {who} working?",
+        "Where did {who} work [in|during|back in] {month}?",
+        "Which [company|firm|employer] was {who} [working for|with|at] [in|during] {month}?",
+        "Who [employed|was paying] {who} [in|during] {month}?",
+        "In {month}, where was {who} [working|employed]?",
+        "Back in {month}, [which company|what company|who] did {who} work [for|at]?",
+        "What was {who}'s [job|workplace|employer] [in|during] {month}?",
+        "During {month}, [which firm|what company] had {who} on the payroll?",
     ),
 }
 NOW = {
     "lives_in": (
-        "Where does {who} live now?",
-        "Which city is {who} living in these days?",
-        "Where is {who} based at the moment?",
+        "Where does {who} live [now|these days|at the moment|nowadays|right now|at present]?",
+        "[Which city|What city|Which town] is {who} living in [these days|right now|now|nowadays]?",
+        "Where is {who} based [at the moment|these days|currently]?",
+        "What's {who}'s [city|home] [now|these days]?",
     ),
     "works_at": (
-        "Where does {who} work now?",
-        "Which company is {who} working for these days?",
-        "Who employs {who} at the moment?",
+        "Where does {who} work [now|these days|at the moment|nowadays|right now|at present]?",
+        "Which [company|firm] is {who} working for [these days|right now|now|nowadays]?",
+        "Who [employs|pays] {who} [at the moment|these days|now]?",
+        "What's {who}'s [job|employer|workplace] [now|these days]?",
     ),
 }
 BEFORE = {
     "lives_in": (
-        "Where did {who} live before moving to {city}?",
-        "Which city was {who} in before the move to {city}?",
-        "Before {who} moved to {city}, where did {subj} live?",
+        "Where did {who} live before [moving|the move|relocating] to {city}?",
+        "[Which city|What city|Which town|What town] was {who} in before the move to {city}?",
+        "Before {who} moved to {city}, where did {subj} [live|stay|have {pos} place]?",
+        "{who} moved to {city} at some point - where [was {subj} living|did {subj} live] before that?",
+        "What city did {who} leave [for|to go to] {city}?",
+        "Prior to {city}, [where|which city] was {who}'s home?",
+        "Where had {who} been living [until|before] {subj} [moved|went] to {city}?",
     ),
     "works_at": (
-        "Where did {who} work before joining {org}?",
-        "Which company was {who} at before starting at {org}?",
+        "Where did {who} work before [joining|starting at|moving to] {org}?",
+        "Which company was {who} at before [starting at|joining|switching to] {org}?",
         "Before {org}, who did {who} work for?",
+        "{who} joined {org} at some point - [where|which company] was {subj} [before|at until then]?",
+        "What was {who}'s [job|employer] [prior to|before] {org}?",
+        "Which firm did {who} leave [for|to join] {org}?",
     ),
 }
 DURATION = {
-    "lives_in": ("How long did {who} live in {city}?", "For how long was {who} based in {city}?"),
-    "works_at": ("How long did {who} work at {org}?", "How long was {who} with {org}?"),
+    "lives_in": (
+        "How long did {who} live in {city}?",
+        "For how long was {who} based in {city}?",
+        "How [many years|long] [was|had] {who} [in|been in] {city} [before moving|all told]?",
+        "{who} used to live in {city} - [for how long|how long was that]?",
+        "How long [was|did] {who}'s [time|stay] in {city} [last|]?",
+    ),
+    "works_at": (
+        "How long did {who} work at {org}?",
+        "How long was {who} with {org}?",
+        "For how [long|many years] [was {who} at|did {who} stay with] {org}?",
+        "{who} used to work at {org} - [for how long|how long was that]?",
+        "How long [did {who}'s job at {org} last|was {who} on {org}'s payroll]?",
+    ),
 }
 
 
@@ -93,16 +121,16 @@ def _at_month(world: World, dialogue: Dialogue, line: Storyline, before: bool, r
     asked = ask_time(dialogue, [old.id, new.id], rng)
     if before:
         month = _month_before(old.valid_to)
-        text = rng.choice(AT_MONTH[line.predicate]).format(**values, month=month_phrase(month, asked, rng))
+        text = phrasing.say(rng, AT_MONTH[line.predicate], **values, month=month_phrase(month, asked, rng))
         fact, negatives, at = old, [("other_time", [new.id]), _others(world, line)], month
     else:
         month = _month_after(change.date)
         fact, negatives = new, [("superseded", [old.id]), _others(world, line)]
         if _month_after(month) <= asked.date():
             phrase = month_phrase(month, asked, rng)
-            text, at = rng.choice(AT_MONTH[line.predicate]).format(**values, month=phrase), month
+            text, at = phrasing.say(rng, AT_MONTH[line.predicate], **values, month=phrase), month
         else:
-            text, at = rng.choice(NOW[line.predicate]).format(**values), asked.date()
+            text, at = phrasing.say(rng, NOW[line.predicate], **values), asked.date()
     if not fact.valid_at(at):
         raise AssertionError(f"temporal query about {fact.id} asks at {at}, outside its validity")
     return QueryDraft(
@@ -121,7 +149,7 @@ def _before_change(world: World, dialogue: Dialogue, line: Storyline, rng: rando
     at = old.valid_to - timedelta(days=1)
     return QueryDraft(
         skill="temporal",
-        text=rng.choice(BEFORE[line.predicate]).format(**fields(world, line.subject, new)),
+        text=phrasing.say(rng, BEFORE[line.predicate], **fields(world, line.subject, new)),
         answer=value_name(world, old.id),
         answers=[old.id],
         query_time=ask_time(dialogue, [old.id, new.id], rng),
@@ -163,7 +191,7 @@ def _when(world: World, dialogue: Dialogue, event: Event, rng: random.Random) ->
     same_kind = [e.id for e in world.events if e.kind == event.kind and e.subject != event.subject]
     return QueryDraft(
         skill="temporal",
-        text=rng.choice(WHEN[event.kind]).format(**fields(world, event.subject, event)),
+        text=phrasing.say(rng, WHEN[event.kind], **fields(world, event.subject, event)),
         answer=_span_answer(first, last),
         answers=[event.id],
         query_time=ask_time(dialogue, [event.id], rng),
@@ -186,7 +214,7 @@ def _duration(world: World, dialogue: Dialogue, line: Storyline, rng: random.Ran
     attributes = [f.id for f in world.facts_of(line.subject) if f.predicate != line.predicate]
     return QueryDraft(
         skill="temporal",
-        text=rng.choice(DURATION[line.predicate]).format(**fields(world, line.subject, old)),
+        text=phrasing.say(rng, DURATION[line.predicate], **fields(world, line.subject, old)),
         answer=f"From {old.valid_from.year} until {old.valid_to:%B %Y}.",
         answers=[old.id, end.id],
         query_time=ask_time(dialogue, [old.id, end.id], rng),

@@ -12,26 +12,75 @@ from __future__ import annotations
 import random
 
 from generators import names
+from generators.skills import phrasing
 from generators.skills.base import NOT_MENTIONED, QueryDraft, ask_time, fields, interleave
 from generators.world import World
 from schemas import Dialogue
 
 RELATIVE = {
-    "works_at": ("Where does {who}'s {rel} work?", "Which company does {who}'s {rel} work for?"),
-    "lives_in": ("Which city does {who}'s {rel} live in?", "Where is {who}'s {rel} based these days?"),
+    "works_at": (
+        "Where does {who}'s {rel} work?",
+        "Which [company|firm] does {who}'s {rel} work for?",
+        "What does {who}'s {rel} do for work[| these days]?",
+        "{who}'s {rel} - where do they work[| now]?",
+        "Who employs {who}'s {rel}[| these days]?",
+    ),
+    "lives_in": (
+        "Which city does {who}'s {rel} live in?",
+        "Where is {who}'s {rel} based [these days|now]?",
+        "Where does {who}'s {rel} [live|call home]?",
+        "{who}'s {rel} - which city [are they in|do they live in]?",
+        "What city [is|has] {who}'s {rel} [living in|settled in]?",
+    ),
 }
 ATTRIBUTE = {
     "car": (
-        "What colour was {who}'s {car}?",
+        "What colour [was|is] {who}'s {car}?",
         "How much did {who} pay for the {car}?",
         "Where did {who} buy the {car}?",
+        "What year was {who}'s {car} made?",
+        "How many miles [were|had] on {who}'s {car}[| when {subj} bought it]?",
+        "Who sold {who} the {car}?",
     ),
-    "pet": ("What breed is {pet}?", "How old was {pet} when {who} adopted it?", "Where did {who} adopt {pet}?"),
-    "dating": ("How did {who} meet {partner}?", "What does {partner} do for a living?"),
-    "works_at": ("What is {who}'s job title at {org}?", "What team is {who} on at {org}?"),
-    "lives_in": ("How much rent does {who} pay in {city}?", "Which neighbourhood of {city} does {who} live in?"),
+    "pet": (
+        "What breed is {pet}?",
+        "How old was {pet} when {who} adopted [it|{pet}]?",
+        "Where did {who} adopt {pet}?",
+        "What does {pet} [like to eat|eat]?",
+        "What colour is {who}'s {kind} {pet}?",
+        "Which shelter did {pet} come from?",
+    ),
+    "dating": (
+        "How did {who} meet {partner}?",
+        "What does {partner} do for a living?",
+        "Where did {who} and {partner} [first meet|go on their first date]?",
+        "How old is {partner}?",
+        "Where is {partner} from originally?",
+    ),
+    "works_at": (
+        "What is {who}'s job title at {org}?",
+        "What team is {who} on at {org}?",
+        "Who is {who}'s manager at {org}?",
+        "How much does {who} earn at {org}?",
+        "How does {who} get to work at {org}?",
+    ),
+    "lives_in": (
+        "How much rent does {who} pay in {city}?",
+        "Which neighbourhood of {city} does {who} live in?",
+        "What's {who}'s street in {city}?",
+        "Does {who} rent or own [a place|{pos} flat] in {city}?",
+        "How big is {who}'s [flat|place] in {city}?",
+    ),
 }
-PLACE = ("When did {who} visit {city}?", "What did {who} do on the trip to {city}?", "Who did {who} meet in {city}?")
+PLACE = (
+    "When did {who} visit {city}?",
+    "What did {who} do on the trip to {city}?",
+    "Who did {who} meet in {city}?",
+    "How was {who}'s [trip|time|stay] in {city}?",
+    "Where did {who} stay in {city}?",
+    "What did {who} think of {city}?",
+    "Why did {who} go to {city}?",
+)
 
 
 def _draft(
@@ -58,7 +107,7 @@ def _draft(
 def _relative(world: World, dialogue: Dialogue, item: tuple[str, str, str], rng: random.Random) -> QueryDraft:
     speaker, relation, predicate = item
     known = [p.id for p in world.mentioned() if p.of == speaker] + [p.id for p in world.mentioned() if p.of != speaker]
-    text = rng.choice(RELATIVE[predicate]).format(**fields(world, speaker), rel=relation)
+    text = phrasing.say(rng, RELATIVE[predicate], **fields(world, speaker), rel=relation)
     negatives = [("other_person", [f.id for p in known for f in world.facts_of(p, predicate)])]
     return _draft(world, dialogue, text, negatives, {"speaker": speaker, "relation": relation}, rng)
 
@@ -67,13 +116,13 @@ def _attribute(world: World, dialogue: Dialogue, item: tuple[str, str], rng: ran
     kind, fact_id = item
     fact = world.get(fact_id)
     related = [fact.id] + [e.id for e in world.events if fact.object in e.args.values() and e.subject == fact.subject]
-    text = rng.choice(ATTRIBUTE[kind]).format(**fields(world, fact.subject, fact))
+    text = phrasing.say(rng, ATTRIBUTE[kind], **fields(world, fact.subject, fact))
     return _draft(world, dialogue, text, [("same_entity", related)], {"kind": kind, "fact": fact.id}, rng)
 
 
 def _place(world: World, dialogue: Dialogue, item: tuple[str, str], rng: random.Random) -> QueryDraft:
     person, place = item
-    text = rng.choice(PLACE).format(**fields(world, person), city=world.name_of(place))
+    text = phrasing.say(rng, PLACE, **fields(world, person), city=world.name_of(place))
     homes = [f.id for f in world.facts_of(person, "lives_in")]
     return _draft(world, dialogue, text, [("other_attribute", homes)], {"person": person, "place": place}, rng)
 

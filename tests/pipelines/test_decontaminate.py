@@ -55,9 +55,14 @@ def test_build_drops_overlapping_queries_and_keys_candidates_by_content(tmp_path
     clean = fast_build(run)
     generated = [g for p in sorted(run.glob("generate/*/shard-*.jsonl")) for g in read_shard(p, GeneratedDialogue)]
     queries = [q for g in generated for q in g.queries]
-    target = next(q for q in queries if len(q.text.split()) >= 8)
+    # the same question reworded at its start: most of its 5-grams still match, and no other query's
+    target = next(
+        q
+        for q in queries
+        if len(q.text.split()) >= 8
+        and not any(ngrams("So tell me: " + q.text) & ngrams(o.text) for o in queries if o is not q)
+    )
     evals = tmp_path / "eval.jsonl"
-    # the same question reworded at its start: most of its 5-grams still match
     evals.write_text(json.dumps({"query": "So tell me: " + target.text}) + "\n" + json.dumps({"query": "Hi?"}) + "\n")
 
     args = ["--config", str(TINY), "--out", str(run), "--quiet", *[x for s in FAST for x in ("--set", s)]]
