@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 STAGE = {"name": "bce", "loss": "bce"}
 
 
-@pytest.mark.parametrize("name", ["train.toml", "train_qwen3.toml"])
+@pytest.mark.parametrize("name", ["train.toml", "train_qwen3.toml", "train_general.toml"])
 def test_shipped_configs_load(name: str) -> None:
     config = load_train_config(REPO / "configs" / name)
     assert [s.loss for s in config.stages] == ["bce", "infonce"]
