@@ -70,13 +70,9 @@ def sessions_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[int]:
 
 def turns_expressing(dialogue: Dialogue, ids: Iterable[str]) -> list[tuple[datetime, Turn]]:
     """(session date-time, turn) for every turn expressing any of `ids`, in dialogue order."""
-    wanted = set(ids)
-    return [
-        (s.date_time, t)
-        for s in dialogue.sessions
-        for t in s.turns
-        if t.expresses and not wanted.isdisjoint(t.expresses)
-    ]
+    index = expressing(dialogue)
+    found = sorted({(pos, k, turn.turn_id): turn for i in set(ids) for pos, k, turn in index.get(i, ())}.items())
+    return [(dialogue.sessions[k].date_time, turn) for (_, k, _), turn in found]
 
 
 # most questions come after the whole conversation, as in real long-term memory benchmarks: the evidence then

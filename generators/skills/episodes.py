@@ -22,24 +22,15 @@ from datetime import date, datetime
 
 from generators.life import CATEGORY
 from generators.skills import phrasing
-from generators.skills.base import QueryDraft, ask_time, interleave, who
+from generators.skills.base import QueryDraft, ask_time, expressing, interleave, who
 from generators.skills.episode_wording import FEELING, IN_MONTH, LIST, LIST_EXTRA, LIST_WORDS, MORE, SINGLE, SWAP
 from generators.world import Event, World
 from schemas import Dialogue
 
-_SAID: list[tuple[Dialogue, frozenset[str]]] = []
-
-
-def _said(dialogue: Dialogue) -> frozenset[str]:
-    """Every id some turn of `dialogue` expresses (the last dialogue's set is kept: writers ask it often)."""
-    if not _SAID or _SAID[0][0] is not dialogue:
-        _SAID[:] = [(dialogue, frozenset(i for s in dialogue.sessions for t in s.turns for i in t.expresses))]
-    return _SAID[0][1]
-
 
 def _told(world: World, dialogue: Dialogue) -> list[Event]:
     """Episodes some turn tells, in world order."""
-    said = _said(dialogue)
+    said = expressing(dialogue)  # every id some turn expresses
     return [e for e in world.events if e.kind in CATEGORY and e.id in said]
 
 
@@ -89,7 +80,7 @@ def _answer(event: Event, world: World) -> str:
 
 def _ids_with(dialogue: Dialogue, event: Event, part: str) -> list[str]:
     ident = f"{event.id}#{part}"
-    return [ident] if ident in _said(dialogue) else []
+    return [ident] if ident in expressing(dialogue) else []
 
 
 def _negatives(world: World, events: list[Event], event: Event, dialogue: Dialogue) -> list[tuple[str, list[str]]]:
