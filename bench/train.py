@@ -4,7 +4,7 @@ dialogue as a candidate (the transfer proxy), and on a LoCoMo-format file.
 
     python bench/train.py [--data runs/default/dataset] [--config configs/train.toml] [--out runs/bench-train]
                           [--threads 2] [--locomo ../shared/fixtures/locomo_format_sample.json] [--skip-train]
-                          [--general runs/general/dataset]
+                          [--general runs/general/dataset] [--set KEY=VALUE]
 
 Build the dataset first (`make run`, or `python -m pipelines.build --config configs/default.toml --quiet`).
 Target: training under 30 minutes on 2 CPU cores, and the student above both baselines on MAP, MRR@10 and
@@ -65,6 +65,8 @@ def main() -> int:
     p.add_argument("--general", type=Path, default=REPO / "runs/general/dataset", help="its test split, when built")
     p.add_argument("--skip-train", action="store_true", help="evaluate OUT/student as it is")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="config override, e.g. target=\"gold\" (the binary student)")  # fmt: skip
     args = p.parse_args()
     if not args.data.is_dir():
         print(f"error: {args.data}: no dataset; build it first (make run)", file=sys.stderr)
@@ -72,11 +74,13 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     student_dir = args.out / "student"
     baselines = ["bm25", "embedding"]
-    result: dict = {"data": str(args.data), "config": str(args.config), "threads": args.threads}
+    result: dict = {"data": str(args.data), "config": str(args.config), "set": args.overrides, "threads": args.threads}
 
     if not args.skip_train:
-        config = load_train_config(args.config)
-        config = config.model_copy(update={"evaluation": config.evaluation.model_copy(update={"split": None})})
+        config = load_train_config(args.config, args.overrides)
+        config = config.model_copy(
+            update={"evaluation": config.evaluation.model_copy(update={"split": None, "floor": None})}
+        )
         started = time.monotonic()
         summary = run(config, args.data, student_dir, resume=args.resume)
         result["train_seconds"] = round(time.monotonic() - started, 1)

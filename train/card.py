@@ -67,6 +67,15 @@ def model_card(
         ]
     else:
         parts.append("Not evaluated (no evaluation split).")
+    floor = summary.get("floor")
+    if floor:
+        parts += [
+            "",
+            "## Floor: kept what it started with?",
+            f"{'Yes' if floor['kept'] else '**No**'}: on the held-out `{floor['split']}` split of `{floor['dataset']}` "
+            f"({floor['queries']} queries), {floor['metric']} {floor['student_score']:.3f} for this model against "
+            f"{floor['start_score']:.3f} for its start ({floor['start']}; tolerance {floor['tolerance']}).",
+        ]
     parts += ["", "## Use", _USE[config.student].format(path=summary["out"]), ""]
     return "\n".join(parts)
 

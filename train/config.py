@@ -104,17 +104,35 @@ class StageConfig(_Section):
         return self
 
 
+class FloorConfig(_Section):
+    """The student must not end below the model it started from on a held-out split of a dataset (`train.floor`)."""
+
+    dataset: str = Field(description="a name under [datasets], e.g. general")
+    split: str = Field(default="test", description="held out from training")
+    start: Literal["embedding", "model"] = Field(
+        default="embedding",
+        description="the start's own matching: the base model's embeddings (cosine), or the start model as a reranker",
+    )
+    metric: Literal["map", "mrr@10", "ndcg@10"] = "map"
+    tolerance: float = Field(default=0.0, ge=0, le=1, description="how far below the start still passes")
+
+
 class EvalConfig(_Section):
     """Evaluation written into the model card after the last stage (skipped when the split is absent)."""
 
     split: str | None = "test"
     baselines: list[Literal["bm25", "embedding"]] = Field(default_factory=list)
     batch_size: int = Field(default=32, ge=1)
+    floor: FloorConfig | None = None
 
 
 class TrainConfig(_Section):
     student: Literal["qwen3", "cross_encoder"] = "cross_encoder"
     model: str | None = Field(default=None, description="start checkpoint; cross-encoder default: packaged MiniLM")
+    target: Literal["label", "gold"] = Field(
+        default="label",
+        description="what the main dataset's candidates are fitted to: the teachers' graded soft label, or binary gold",
+    )
     max_length: int | None = Field(default=None, ge=8)
     seed: int = 13
     datasets: dict[str, DatasetSource] = Field(default_factory=dict, description="extra datasets by name")
@@ -133,6 +151,13 @@ class TrainConfig(_Section):
             unknown = sorted(set(stage.data) - set(self.datasets) - {MAIN})
             if unknown:
                 raise ValueError(f"stages.{i}.data: unknown dataset {unknown[0]!r} (declare it under [datasets])")
+        floor = self.evaluation.floor
+        if floor is not None and floor.dataset not in self.datasets:
+            raise ValueError(
+                f"evaluation.floor.dataset: unknown dataset {floor.dataset!r} (declare it under [datasets])"
+            )
+        if floor is not None and floor.split == self.datasets[floor.dataset].split:
+            raise ValueError(f"evaluation.floor.split: {floor.split!r} is what datasets.{floor.dataset} trains on")
         return self
 
 

@@ -6,7 +6,9 @@ flags (`--student`, `--lr`, `--epochs`, ...: one BCE stage). `--resume` skips fi
 current one from its last checkpoint. The transformers `Trainer` runs the loop, so `accelerate launch` /
 `torchrun` work unchanged. OUT gets the final model (save_pretrained), a model card (README.md) with the
 evaluation, `distill_summary.json`, and `stages/<name>/` (checkpoints, intermediate models). Prints the summary
-as the last line.
+as the last line. With `[evaluation.floor]` the student is also checked against its start on a held-out split
+(`train.floor`). Exit codes: 0 done; 2 a bad config, flag or input; 3 a non-finite loss or gradient (nothing saved
+as the final model); 4 the student ended below its start on the floor's split (model and card kept, marked).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
 from train.engine import NonFiniteError, train_stage
-from train.groups import infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
+from train.floor import FloorError, check_floor, floor_line
+from train.groups import binary_targets, infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 
 log = logging.getLogger("train.distill")
 
@@ -49,9 +52,13 @@ def load_split(path: Path, split: str, what: str) -> list[DatasetRow]:
 
 
 def load_sources(config: TrainConfig, data: Path) -> dict[str, list[DatasetRow]]:
-    """Every dataset a stage names: `main` (--data, train split) and the config's extra datasets."""
+    """Every dataset a stage names: `main` (--data, train split; its labels replaced by binary gold when the config's
+    `target` is "gold") and the config's extra datasets."""
     needed = {name for stage in config.stages for name in stage.data}
-    sources = {MAIN: load_split(data, "train", "--data")} if MAIN in needed else {}
+    sources = {}
+    if MAIN in needed:
+        main = load_split(data, "train", "--data")
+        sources[MAIN] = binary_targets(main) if config.target == "gold" else main
     for name in sorted(needed - {MAIN}):
         src = config.datasets[name]
         sources[name] = load_split(src.path, src.split, f"datasets.{name}")
@@ -173,8 +180,13 @@ def run(
         return summary
     evaluation, source = evaluate_final(config.evaluation, data, out)
     summary["evaluation"] = {name: report["overall"] for name, report in (evaluation or {}).items()}
+    if config.evaluation.floor is not None:
+        summary["floor"] = check_floor(config, config.evaluation.floor, out, base, config.evaluation.batch_size)
+        log.info(floor_line(summary["floor"]))
     write_model_card(out, model_card(config, summary, evaluation, source))
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    if not summary.get("floor", {}).get("kept", True):
+        raise FloorError(floor_line(summary["floor"]) + "; mix in more of it, or lower the learning rate")
     return summary
 
 
@@ -267,6 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NonFiniteError as exc:  # nothing was saved as the final model, no model card was written
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except FloorError as exc:  # the model, its card and summary say so; the run did not reach its goal
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
     print(json.dumps(summary))
     return 0
 

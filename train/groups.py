@@ -30,6 +30,15 @@ def weighted(rows: Sequence[DatasetRow], weight: float, seed: int, name: str) ->
     return out
 
 
+def binary_targets(rows: Sequence[DatasetRow]) -> list[DatasetRow]:
+    """The rows with each candidate's label replaced by its binary gold (a config's `target = "gold"`): the binary
+    student that graded labels are compared with."""
+    return [
+        row.model_copy(update={"candidates": [c.model_copy(update={"label": float(c.gold)}) for c in row.candidates]})
+        for row in rows
+    ]
+
+
 DIALOGUE_ORIGIN = "dialogue:other_query"
 
 

@@ -1,0 +1,97 @@
+"""The floor: a student that ends below its start on a held-out split exits 4 and says so in its card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from datasets import Dataset, DatasetDict, load_from_disk
+
+from train import distill
+from train.config import TrainConfigError, parse_train_config
+from train.data import read_rows
+from train.groups import binary_targets
+
+
+def _flipped(toy_dataset_dir: Path, out: Path) -> Path:
+    """The toy train split with every label inverted: a student fitted to it ranks the gold Porto memory last."""
+    rows = read_rows(load_from_disk(str(toy_dataset_dir))["train"])
+    flipped = [
+        r.model_copy(update={"candidates": [c.model_copy(update={"label": 1.0 - c.label}) for c in r.candidates]})
+        for r in rows
+    ]
+    DatasetDict({"train": Dataset.from_list([r.model_dump(mode="json") for r in flipped])}).save_to_disk(str(out))
+    return out
+
+
+def _config_file(tmp_path: Path, model: Path, held: Path) -> Path:
+    path = tmp_path / "train.toml"
+    path.write_text(
+        f"""student = "qwen3"
+model = "{model}"
+seed = 5
+[datasets.held]
+path = "{held}"
+split = "train"
+[[stages]]
+name = "bce"
+loss = "bce"
+max_steps = 30
+lr = 3e-3
+batch_size = 8
+warmup = 0
+[evaluation.floor]
+dataset = "held"
+split = "test"
+start = "model"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("flip", [False, True], ids=["learns", "unlearns"])
+def test_the_floor_passes_a_student_that_learned_and_stops_one_that_unlearned(
+    flip: bool, tiny_qwen_dir: Path, toy_dataset_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _flipped(toy_dataset_dir, tmp_path / "flipped") if flip else toy_dataset_dir
+    out = tmp_path / "out"
+    code = distill.main(["--config", str(_config_file(tmp_path, tiny_qwen_dir, toy_dataset_dir)), "--data",
+                         str(data), "--out", str(out)])  # fmt: skip
+    err = capsys.readouterr().err
+    floor = json.loads((out / "distill_summary.json").read_text())["floor"]
+    assert floor["queries"] == 3 and floor["start"] == "model" and floor["metric"] == "map"
+    assert 1 / 3 < floor["start_score"] < 1.0  # the random start ranks the gold neither first nor last everywhere
+    card = (out / "README.md").read_text()
+    if flip:
+        assert code == 4
+        assert floor["kept"] is False and floor["student_score"] == pytest.approx(1 / 3)
+        assert err.count("error:") == 1
+        assert err.splitlines()[-1].startswith("error: the student ends below its start on held test (3 queries): map")
+        assert "Floor: kept what it started with?\n**No**" in card
+        assert (out / "model.safetensors").is_file()  # kept for inspection, marked in its card
+    else:
+        assert code == 0, err
+        assert floor["kept"] is True and floor["student_score"] == 1.0
+        assert "Floor: kept what it started with?\nYes" in card
+
+
+def test_a_floor_names_a_declared_dataset_and_a_split_held_out_from_training(tiny_qwen_dir: Path) -> None:
+    base = {"student": "qwen3", "model": str(tiny_qwen_dir), "stages": [{"name": "bce", "loss": "bce"}]}
+    with pytest.raises(TrainConfigError, match=r"evaluation\.floor\.dataset: unknown dataset 'general'"):
+        parse_train_config({**base, "evaluation": {"floor": {"dataset": "general"}}})
+    held = {"datasets": {"general": {"path": "x", "split": "train"}}}
+    with pytest.raises(TrainConfigError, match=r"evaluation\.floor\.split: 'train' is what datasets\.general trains"):
+        parse_train_config({**base, **held, "evaluation": {"floor": {"dataset": "general", "split": "train"}}})
+    config = parse_train_config({**base, **held, "evaluation": {"floor": {"dataset": "general"}}})
+    assert config.evaluation.floor.split == "test" and config.evaluation.floor.start == "embedding"
+
+
+def test_binary_targets_fit_gold_instead_of_the_teachers_labels(toy_dataset_dir: Path) -> None:
+    rows = read_rows(load_from_disk(str(toy_dataset_dir))["train"])
+    assert [c.label for c in rows[0].candidates] == pytest.approx([0.1, 0.9, 0.2])
+    binary = binary_targets(rows)
+    assert [c.label for c in binary[0].candidates] == [0.0, 1.0, 0.0]
+    assert [c.grade for c in binary[0].candidates] == [c.grade for c in rows[0].candidates]
+    assert [c.label for c in rows[0].candidates] == pytest.approx([0.1, 0.9, 0.2])  # the input is left as it was
