@@ -8,6 +8,7 @@ from typing import Any
 
 from train.config import TrainConfig
 from train.evaluate import format_table
+from train.floor import floor_line
 
 _USE = {
     "cross_encoder": """```python
@@ -72,9 +73,8 @@ def model_card(
         parts += [
             "",
             "## Floor: kept what it started with?",
-            f"{'Yes' if floor['kept'] else '**No**'}: on the held-out `{floor['split']}` split of `{floor['dataset']}` "
-            f"({floor['queries']} queries), {floor['metric']} {floor['student_score']:.3f} for this model against "
-            f"{floor['start_score']:.3f} for its start ({floor['start']}; tolerance {floor['tolerance']}).",
+            f"{'Yes' if floor['kept'] else '**No**'}: {floor_line(floor)}, on a held-out split; tolerance "
+            f"{floor['tolerance']}.",
         ]
     parts += ["", "## Use", _USE[config.student].format(path=summary["out"]), ""]
     return "\n".join(parts)

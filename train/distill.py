@@ -185,7 +185,7 @@ def run(
         log.info(floor_line(summary["floor"]))
     write_model_card(out, model_card(config, summary, evaluation, source))
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    if not summary.get("floor", {}).get("kept", True):
+    if "floor" in summary and not summary["floor"]["kept"]:
         raise FloorError(floor_line(summary["floor"]) + "; mix in more of it, or lower the learning rate")
     return summary
 

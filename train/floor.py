@@ -26,8 +26,7 @@ class FloorError(RuntimeError):
 
 def check_floor(config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32) -> dict:
     """The student in `student_dir` and its start (`start`: the stage-1 start checkpoint) on the floor's split."""
-    from train.baselines import embedding_scores
-    from train.evaluate import evaluate_scores
+    from train.evaluate import evaluate_systems
     from train.score import load_for_inference, score_cases
 
     source = config.datasets[floor.dataset]
@@ -36,12 +35,15 @@ def check_floor(config: TrainConfig, floor: FloorConfig, student_dir: Path, star
         raise ValueError(f"evaluation.floor: {source.path} has no {floor.split!r} split (found {list(dataset)})")
     cases = [c for c in rows_to_cases(dataset[floor.split], name=f"{source.path} {floor.split}") if c.positives]
     student = score_cases(load_for_inference(student_dir), cases, batch_size)
-    if floor.start == "embedding":
-        begun = embedding_scores(cases, start if config.student == "cross_encoder" else None)
+    if floor.start == "embedding":  # the baseline of every evaluation, from the start's own weights when it has them
+        model = start if config.student == "cross_encoder" else None
+        systems = evaluate_systems(cases, student, ["embedding"], embedding_model=model)
     else:
+        systems = evaluate_systems(cases, student)
         begun = score_cases(load_for_inference(start), cases, batch_size)
-    ours = evaluate_scores(cases, student)["overall"][floor.metric]
-    theirs = evaluate_scores(cases, begun, calibrated=False)["overall"][floor.metric]
+        systems |= evaluate_systems(cases, begun, student_name="model")
+    ours = systems["student"]["overall"][floor.metric]
+    theirs = systems[floor.start]["overall"][floor.metric]
     return {
         "dataset": floor.dataset,
         "split": floor.split,
