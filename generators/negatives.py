@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
 from schemas import Query, Turn
@@ -29,8 +30,10 @@ _STOP = frozenset(
 )
 
 
-def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if w not in _STOP and len(w) > 1}
+@lru_cache(maxsize=1 << 16)
+def content_words(text: str) -> frozenset[str]:
+    """The words of `text` worth matching (cached: a dialogue's queries read the same turns again and again)."""
+    return frozenset(w for w in words(text) if w not in _STOP and len(w) > 1)
 
 
 def lexical(query: Query, turns: list[Turn], ignore: Collection[str] = ()) -> list[str]:

@@ -8,25 +8,26 @@ both read those rows back (`scoring.embedding.reusing`); on its own, the retriev
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 
 from schemas import Dialogue, Memory, Query, TextEmbeddings, render_memory, render_query
 from scoring.embedding import encode, to_record
-from scoring.lexical import bm25_scores
+from scoring.lexical import bm25_from_counts, term_counts
 from scoring.text import content_words, words
 
 RETRIEVERS: tuple[str, ...] = ("bm25", "embedding")
 
 
 def bm25_ranking(
-    query: Query, pool: list[Memory], ignore: Collection[str] = (), docs: dict[str, list[str]] | None = None
+    query: Query, pool: list[Memory], ignore: Collection[str] = (), docs: dict[str, Counter[str]] | None = None
 ) -> list[str]:
     """Ids of the memories of `pool` sharing a content word with the query (or its context), by BM25 score,
     best first (ties in pool order); a memory matching nothing is no lexical hit and is left out.
 
     Dates are left out on both sides (weekday and day-number tokens would match by chance), and so are the words
-    in `ignore` (e.g. the speakers' names, which would match every turn they say). `docs`: memory id -> its words,
-    filled and reused across calls with the same `ignore` (a dialogue's queries share most of their pool).
+    in `ignore` (e.g. the speakers' names, which would match every turn they say). `docs`: memory id -> its term
+    counts, filled and reused across calls with the same `ignore` (a dialogue's queries share most of their pool).
     """
     if not pool:
         return []
@@ -35,11 +36,11 @@ def bm25_ranking(
     for m in pool:
         if m.memory_id not in known:
             said = content_words(render_memory(m.model_copy(update={"timestamp": None})))
-            known[m.memory_id] = [w for w in said if w not in skip]
-    words_of = [known[m.memory_id] for m in pool]
+            known[m.memory_id] = term_counts([w for w in said if w not in skip])
+    counts = [known[m.memory_id] for m in pool]
     asked = [w for w in content_words(render_query(query.text, query.context)) if w not in skip]
-    scores = bm25_scores(asked, words_of)
-    hits = [i for i, doc in enumerate(words_of) if not set(asked).isdisjoint(doc)]
+    scores = bm25_from_counts(asked, counts)
+    hits = [i for i, doc in enumerate(counts) if not doc.keys().isdisjoint(asked)]
     return [pool[i].memory_id for i in sorted(hits, key=lambda i: (-scores[i], i))]
 
 
@@ -76,7 +77,7 @@ def rankings(
     """Per query, its pool's ids best first by `retriever` (`bm25`, which skips the words in `ignore`, or
     `embedding`)."""
     if retriever == "bm25":
-        docs: dict[str, list[str]] = {}
+        docs: dict[str, Counter[str]] = {}
         return [bm25_ranking(q, pool, ignore, docs) for q, pool in zip(queries, pools, strict=True)]
     if retriever == "embedding":
         return embedding_rankings(queries, pools)
