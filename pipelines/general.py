@@ -2,7 +2,7 @@
 into training (`[datasets.general]` in a train config) so a student keeps the plain matching it started with.
 
     python -m pipelines.general [--out runs/general/dataset] [--source FILE] [--queries 4000] [--test 500]
-                                [--negatives 7] [--seed 13]
+                                [--validation 0] [--negatives 7] [--seed 13]
 
 Source: the Chit-Chat Challenge corpus of the BYU PCC lab, packaged on PyPI as `chitchat-dataset` (MIT licence;
 7,168 open-domain conversations between people, 258k messages), or any file in its format (`--source`): a JSON
@@ -15,8 +15,10 @@ replies that did not (label 0): two from later in the same conversation (same to
 other conversations that share the message's rarest word (lexical look-alikes), or any other. Speakers are "A" and
 "B" in the context; candidates have no speaker and no date, so neither separates the reply. Rows are at most two per
 conversation, picked and ordered by `--seed`; `--test` more rows, from other conversations, make a `test` split (held
-out: how well a model matches a message with its reply, before and after distillation). The same source and
-arguments give the same bytes, and a folder already built with them is reused (`memdistill.json` in it records them).
+out: how well a model matches a message with its reply, before and after distillation); `--validation` more rows,
+from other conversations again, a `validation` split to choose on (the floor's interpolation, `train.floor`). The
+same source and arguments give the same bytes, and a folder already built with them is reused (`memdistill.json` in
+it records them).
 """
 
 from __future__ import annotations
@@ -222,28 +224,42 @@ def card(params: dict[str, Any], rows: list[DatasetRow]) -> str:
 STAMP = "memdistill.json"  # the arguments a dataset folder was built with (runfolder.DATASET_FILES knows it)
 
 
+def _cut(rows: list[DatasetRow], at: int) -> int:
+    """`at`, moved past the rest of the conversation it falls inside."""
+    cut = min(at, len(rows))
+    while 0 < cut < len(rows) and rows[cut].dialogue_id == rows[cut - 1].dialogue_id:
+        cut += 1
+    return cut
+
+
 def build_general(
-    out: Path, source: Path | None, queries: int, negatives: int, seed: int, test: int = 0
+    out: Path, source: Path | None, queries: int, negatives: int, seed: int, test: int = 0, validation: int = 0
 ) -> tuple[int, bool]:
-    """Build (or reuse) the dataset in `out` (`train`, and `test` when `test` > 0); return the train rows' count and
-    whether it was reused."""
+    """Build (or reuse) the dataset in `out` (`train`, `test` when `test` > 0, `validation` when `validation` > 0);
+    return the train rows' count and whether it was reused."""
     source = source or default_source()
     if not source.is_file():
         raise GeneralError(f"{source}: file not found")
     params = {"source": source.name, "source_bytes": source.stat().st_size, "queries": queries}
     params |= {"test": test, "negatives": negatives, "seed": seed}
+    if validation:  # recorded only when asked for: a folder built before the option stays reusable
+        params["validation"] = validation
     stamp = out / STAMP
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("params") == params:
         return json.loads(stamp.read_text(encoding="utf-8"))["rows"], True
-    rows = build_rows(read_conversations(source), queries + test, negatives, seed)
+    rows = build_rows(read_conversations(source), queries + test + validation, negatives, seed)
     if not rows:
         raise GeneralError(f"{source}: no message with a reply of {MIN_WORDS}-{MAX_WORDS} words")
-    # the test rows' conversations are none of the train rows' (a conversation's rows are adjacent)
-    cut = min(queries, len(rows))
-    while 0 < cut < len(rows) and rows[cut].dialogue_id == rows[cut - 1].dialogue_id:
-        cut += 1
-    rows, held_out = rows[:cut], rows[cut:]
-    save_dataset(to_dataset_dict({"train": rows, "test": held_out}), card(params, rows), out)
+    # rows come in the seeded order and a longer build only appends, so train and test have the same bytes with or
+    # without a validation split; no split shares a conversation with another (a conversation's rows are adjacent)
+    train_end = _cut(rows, queries)
+    test_end = max(train_end, queries + test)
+    splits = {"train": rows[:train_end], "test": rows[train_end:test_end]}
+    if validation:
+        tested = {r.dialogue_id for r in splits["test"]}
+        splits["validation"] = [r for r in rows[test_end:] if r.dialogue_id not in tested]
+    rows = splits["train"]
+    save_dataset(to_dataset_dict(splits), card(params, rows), out)
     stamp.write_text(json.dumps({"params": params, "rows": len(rows)}, indent=1) + "\n", encoding="utf-8")
     return len(rows), False
 
@@ -254,14 +270,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", type=Path, default=None, help="conversations JSON (default: chitchat-dataset's)")
     p.add_argument("--queries", type=int, default=4000)
     p.add_argument("--test", type=int, default=500, help="held-out rows (a test split); 0: none")
+    p.add_argument("--validation", type=int, default=0, help="more held-out rows, to choose on (a validation split)")
     p.add_argument("--negatives", type=int, default=7)
     p.add_argument("--seed", type=int, default=13)
     args = p.parse_args(argv)
-    if args.queries < 1 or args.negatives < 1 or args.test < 0:
-        print("error: --queries and --negatives must be >= 1, --test >= 0", file=sys.stderr)
+    if args.queries < 1 or args.negatives < 1 or args.test < 0 or args.validation < 0:
+        print("error: --queries and --negatives must be >= 1, --test and --validation >= 0", file=sys.stderr)
         return 2
     try:
-        n, reused = build_general(args.out, args.source, args.queries, args.negatives, args.seed, args.test)
+        n, reused = build_general(
+            args.out, args.source, args.queries, args.negatives, args.seed, args.test, args.validation
+        )
     except GeneralError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,7 +8,7 @@ from typing import Any
 
 from train.config import TrainConfig
 from train.evaluate import format_table
-from train.floor import floor_line
+from train.floor import floor_line, interpolation_line
 
 _USE = {
     "cross_encoder": """```python
@@ -76,6 +76,8 @@ def model_card(
             f"{'Yes' if floor['kept'] else '**No**'}: {floor_line(floor)}, on a held-out split; tolerance "
             f"{floor['tolerance']}.",
         ]
+    if summary.get("interpolation"):
+        parts.append(f"\nThe student's {interpolation_line(summary['interpolation'])}.")
     parts += ["", "## Use", _USE[config.student].format(path=summary["out"]), ""]
     return "\n".join(parts)
 

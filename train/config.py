@@ -115,6 +115,11 @@ class FloorConfig(_Section):
     )
     metric: Literal["map", "mrr@10", "ndcg@10"] = "map"
     tolerance: float = Field(default=0.0, ge=0, le=1, description="how far below the start still passes")
+    interpolate: str | None = Field(
+        default=None,
+        description="a split of the dataset to choose on: the student becomes the mix of its and its start's weights "
+        "with the most of the student that keeps the floor there (start = model)",
+    )
 
 
 class EvalConfig(_Section):
@@ -158,6 +163,17 @@ class TrainConfig(_Section):
             )
         if floor is not None and floor.split == self.datasets[floor.dataset].split:
             raise ValueError(f"evaluation.floor.split: {floor.split!r} is what datasets.{floor.dataset} trains on")
+        if floor is not None and floor.interpolate is not None:
+            if floor.start != "model":
+                raise ValueError(
+                    'evaluation.floor.interpolate: needs start = "model" (a start with the student\'s own head; '
+                    "an embedding start has no weights to mix)"
+                )
+            if floor.interpolate in (floor.split, self.datasets[floor.dataset].split):
+                raise ValueError(
+                    f"evaluation.floor.interpolate: {floor.interpolate!r} is the floor's own split or what "
+                    f"datasets.{floor.dataset} trains on; choose on another (e.g. validation)"
+                )
         return self
 
 

@@ -33,7 +33,7 @@ from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
 from train.engine import NonFiniteError, train_stage
-from train.floor import FloorError, check_floor, floor_line
+from train.floor import FloorError, check_floor, floor_line, interpolate_to_floor, interpolation_line
 from train.groups import binary_targets, infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 
 log = logging.getLogger("train.distill")
@@ -178,6 +178,10 @@ def run(
     }
     if not PartialState().is_main_process:
         return summary
+    floor = config.evaluation.floor
+    if floor is not None and floor.interpolate is not None:  # before evaluating: the mix is the final model
+        summary["interpolation"] = interpolate_to_floor(config, floor, out, base, config.evaluation.batch_size)
+        log.info(interpolation_line(summary["interpolation"]))
     evaluation, source = evaluate_final(config.evaluation, data, out)
     summary["evaluation"] = {name: report["overall"] for name, report in (evaluation or {}).items()}
     if config.evaluation.floor is not None:

@@ -9,6 +9,13 @@ embeddings by cosine (the cross-encoder's start is a bi-encoder with a new head,
 scores the student and the start on that split; `train.distill` records the figures in the summary and the model
 card and, when the student is below the start by more than the tolerance, exits 4 with one line
 (`FloorError`). The model stays on disk, marked in its card, for inspection.
+
+With `interpolate = "validation"` (and `start = "model"`), `interpolate_to_floor` runs first: the student becomes
+the weight-space mix `alpha * student + (1 - alpha) * start` (WiSE-FT, Wortsman et al. 2022) with the largest alpha
+in `ALPHAS` that keeps the floor on that split, chosen there and reported on the floor's own split. alpha = 0 is the
+start itself, so the floor holds on the choosing split by construction; a model that learned without forgetting
+keeps alpha = 1 and is not rewritten. Both models must have the same weights by name and shape (a reranker start:
+Qwen3-Reranker, or a cross-encoder checkpoint; LoRA adapters are merged before).
 """
 
 from __future__ import annotations
@@ -16,12 +23,73 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import torch
+
+from schemas import RerankCase
 from train.config import FloorConfig, TrainConfig
 from train.data import load_dataset_dir, rows_to_cases
+
+ALPHAS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)  # the student's share, most first
 
 
 class FloorError(RuntimeError):
     """The student ended below its start on the floor's split; one line with both figures."""
+
+
+def floor_cases(config: TrainConfig, floor: FloorConfig, split: str) -> list[RerankCase]:
+    """The cases of `split` of the floor's dataset that have a positive."""
+    source = config.datasets[floor.dataset]
+    dataset = load_dataset_dir(source.path, f"datasets.{floor.dataset}")
+    if split not in dataset:
+        raise ValueError(f"evaluation.floor: {source.path} has no {split!r} split (found {list(dataset)})")
+    return [c for c in rows_to_cases(dataset[split], name=f"{source.path} {split}") if c.positives]
+
+
+def interpolate_to_floor(
+    config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32
+) -> dict[str, Any]:
+    """Choose alpha on `floor.interpolate` (see the module doc); rewrite `student_dir` with the mix when alpha < 1."""
+    from scoring.rerankers import load_student
+    from train.evaluate import evaluate_scores
+    from train.score import load_for_inference, score_cases
+
+    assert floor.interpolate is not None
+    cases = floor_cases(config, floor, floor.interpolate)
+    trained = load_student(config.student, student_dir)  # as saved: the weights and dtypes the mix is written in
+    begun = load_student(config.student, start).model.state_dict()
+    weights = trained.model.state_dict()
+    differs = sorted(weights.keys() ^ begun.keys()) + [
+        k for k in weights if k in begun and weights[k].shape != begun[k].shape
+    ]
+    if differs:
+        raise ValueError(
+            f"evaluation.floor.interpolate: the student and its start {start} differ in weight {differs[0]!r}"
+        )
+
+    def mixed(alpha: float) -> dict[str, torch.Tensor]:
+        return {k: (alpha * w.float() + (1 - alpha) * begun[k].float()).to(w.dtype) for k, w in weights.items()}
+
+    judge = load_for_inference(student_dir, config.student)
+    start_score = evaluate_scores(cases, score_cases(load_for_inference(start, config.student), cases, batch_size))
+    target = start_score["overall"][floor.metric] - floor.tolerance
+    tried = []
+    for alpha in ALPHAS:
+        judge.model.load_state_dict(mixed(alpha))  # copied into the inference model's device and dtype
+        score = evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
+        tried.append({"alpha": alpha, floor.metric: score})
+        if score >= target:
+            break
+    if alpha < 1:
+        trained.model.load_state_dict(mixed(alpha))
+        trained.save(student_dir)
+    return {
+        "split": floor.interpolate,
+        "queries": len(cases),
+        "metric": floor.metric,
+        "start_score": start_score["overall"][floor.metric],
+        "alpha": alpha,
+        "tried": tried,
+    }
 
 
 def check_floor(config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32) -> dict:
@@ -29,18 +97,14 @@ def check_floor(config: TrainConfig, floor: FloorConfig, student_dir: Path, star
     from train.evaluate import evaluate_systems
     from train.score import load_for_inference, score_cases
 
-    source = config.datasets[floor.dataset]
-    dataset = load_dataset_dir(source.path, f"datasets.{floor.dataset}")
-    if floor.split not in dataset:
-        raise ValueError(f"evaluation.floor: {source.path} has no {floor.split!r} split (found {list(dataset)})")
-    cases = [c for c in rows_to_cases(dataset[floor.split], name=f"{source.path} {floor.split}") if c.positives]
+    cases = floor_cases(config, floor, floor.split)
     student = score_cases(load_for_inference(student_dir), cases, batch_size)
     if floor.start == "embedding":  # the baseline of every evaluation, from the start's own weights when it has them
         model = start if config.student == "cross_encoder" else None
         systems = evaluate_systems(cases, student, ["embedding"], embedding_model=model)
     else:
         systems = evaluate_systems(cases, student)
-        begun = score_cases(load_for_inference(start), cases, batch_size)
+        begun = score_cases(load_for_inference(start, config.student), cases, batch_size)
         systems |= evaluate_systems(cases, begun, student_name="model")
     ours = systems["student"]["overall"][floor.metric]
     theirs = systems[floor.start]["overall"][floor.metric]
@@ -62,4 +126,13 @@ def floor_line(result: dict[str, Any]) -> str:
     return (
         f"the student {verdict} its start on {result['dataset']} {result['split']} ({result['queries']} queries): "
         f"{result['metric']} {result['student_score']:.3f} vs {result['start_score']:.3f} ({result['start']})"
+    )
+
+
+def interpolation_line(result: dict[str, Any]) -> str:
+    return (
+        f"weights mixed with its start: alpha {result['alpha']:.1f} of the student, chosen on {result['split']} "
+        f"({result['queries']} queries; {result['metric']} "
+        + ", ".join(f"{t['alpha']:.1f}: {t[result['metric']]:.3f}" for t in result["tried"])
+        + f"; start {result['start_score']:.3f})"
     )

@@ -69,6 +69,19 @@ def test_test_split_holds_out_conversations(source: Path, tmp_path: Path):
     assert len(dataset["train"]) >= 5 and len(dataset["test"]) >= 1 and not train & test
 
 
+def test_a_validation_split_holds_out_conversations_and_leaves_train_and_test_as_they_were(
+    source: Path, tmp_path: Path
+):
+    build_general(tmp_path / "plain", source, queries=4, negatives=3, seed=3, test=3)
+    build_general(tmp_path / "g", source, queries=4, negatives=3, seed=3, test=3, validation=3)
+    plain, dataset = load_from_disk(str(tmp_path / "plain")), load_from_disk(str(tmp_path / "g"))
+    ids = {name: set(dataset[name]["dialogue_id"]) for name in ("train", "test", "validation")}
+    assert ids["validation"] and not ids["validation"] & (ids["train"] | ids["test"])
+    for name in ("train", "test"):
+        assert dataset[name].to_list() == plain[name].to_list()
+    assert "validation" not in plain
+
+
 def test_same_arguments_same_bytes_and_reuse(source: Path, tmp_path: Path):
     build_general(tmp_path / "a", source, queries=6, negatives=4, seed=3)
     build_general(tmp_path / "b", source, queries=6, negatives=4, seed=3)

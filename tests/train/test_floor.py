@@ -25,7 +25,7 @@ def _flipped(toy_dataset_dir: Path, out: Path) -> Path:
     return out
 
 
-def _config_file(tmp_path: Path, model: Path, held: Path) -> Path:
+def _config_file(tmp_path: Path, model: Path, held: Path, extra: str = "") -> Path:
     path = tmp_path / "train.toml"
     path.write_text(
         f"""student = "qwen3"
@@ -45,7 +45,7 @@ warmup = 0
 dataset = "held"
 split = "test"
 start = "model"
-""",
+{extra}""",
         encoding="utf-8",
     )
     return path
@@ -77,6 +77,35 @@ def test_the_floor_passes_a_student_that_learned_and_stops_one_that_unlearned(
         assert "Floor: kept what it started with?\nYes" in card
 
 
+@pytest.mark.parametrize("flip", [False, True], ids=["learns", "unlearns"])
+def test_interpolation_mixes_in_the_start_until_the_floor_holds_where_it_is_chosen(
+    flip: bool, tiny_qwen_dir: Path, toy_dataset_dir: Path, tmp_path: Path
+) -> None:
+    from train.evaluate import evaluate_scores
+    from train.floor import floor_cases
+    from train.score import load_for_inference, score_cases
+
+    data = _flipped(toy_dataset_dir, tmp_path / "flipped") if flip else toy_dataset_dir
+    config_file = _config_file(tmp_path, tiny_qwen_dir, toy_dataset_dir, 'interpolate = "validation"\n')
+    out = tmp_path / "out"
+    code = distill.main(["--config", str(config_file), "--data", str(data), "--out", str(out)])
+    summary = json.loads((out / "distill_summary.json").read_text())
+    mix, floor = summary["interpolation"], summary["floor"]
+    assert mix["split"] == "validation" and mix["queries"] == 2 and mix["tried"][0]["alpha"] == 1.0
+    assert mix["tried"][-1]["alpha"] == mix["alpha"] and mix["tried"][-1]["map"] >= mix["start_score"]
+    assert all(t["map"] < mix["start_score"] for t in mix["tried"][:-1])  # the first alpha that holds is kept
+    # what was chosen is what was saved: the final model scores the choosing split as the chosen mix did
+    config = distill.load_train_config(config_file)
+    cases = floor_cases(config, config.evaluation.floor, "validation")
+    saved = evaluate_scores(cases, score_cases(load_for_inference(out), cases))["overall"]["map"]
+    assert saved == pytest.approx(mix["tried"][-1]["map"])
+    assert "weights mixed with its start: alpha" in (out / "README.md").read_text()
+    if flip:  # fitted to inverted labels: it needs its start back
+        assert mix["alpha"] < 1.0
+    else:
+        assert mix["alpha"] == 1.0 and len(mix["tried"]) == 1 and code == 0 and floor["kept"]
+
+
 def test_a_floor_names_a_declared_dataset_and_a_split_held_out_from_training(tiny_qwen_dir: Path) -> None:
     base = {"student": "qwen3", "model": str(tiny_qwen_dir), "stages": [{"name": "bce", "loss": "bce"}]}
     with pytest.raises(TrainConfigError, match=r"evaluation\.floor\.dataset: unknown dataset 'general'"):
@@ -86,6 +115,13 @@ def test_a_floor_names_a_declared_dataset_and_a_split_held_out_from_training(tin
         parse_train_config({**base, **held, "evaluation": {"floor": {"dataset": "general", "split": "train"}}})
     config = parse_train_config({**base, **held, "evaluation": {"floor": {"dataset": "general"}}})
     assert config.evaluation.floor.split == "test" and config.evaluation.floor.start == "embedding"
+    mixed = {"dataset": "general", "interpolate": "validation"}
+    with pytest.raises(TrainConfigError, match=r'evaluation\.floor\.interpolate: needs start = "model"'):
+        parse_train_config({**base, **held, "evaluation": {"floor": mixed}})
+    with pytest.raises(TrainConfigError, match=r"evaluation\.floor\.interpolate: 'test' is the floor's own split"):
+        parse_train_config(
+            {**base, **held, "evaluation": {"floor": {**mixed, "start": "model", "interpolate": "test"}}}
+        )
 
 
 def test_binary_targets_fit_gold_instead_of_the_teachers_labels(toy_dataset_dir: Path) -> None:
