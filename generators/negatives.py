@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Collection
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from schemas import Query, Turn
@@ -43,10 +44,11 @@ def lexical(query: Query, turns: list[Turn], ignore: Collection[str] = ()) -> li
     words = content_words(" ".join([query.text, answer, *(c.text for c in query.context)]))
     words -= {w.lower() for w in ignore}
     bags = [content_words(t.text) for t in turns]
-    df = Counter(w for bag in bags for w in bag)
+    df = Counter(chain.from_iterable(bags))
     scored = []
     for i, (turn, bag) in enumerate(zip(turns, bags, strict=True)):
-        score = sum(math.log(len(turns) / df[w]) for w in words & bag)
+        # summed in a fixed order: a set's order follows the process's string hashing, and the float with it
+        score = sum(math.log(len(turns) / df[w]) for w in sorted(words & bag))
         if not turn.expresses and score > 0:
             scored.append((-score, i, turn.turn_id))
     return [turn_id for _, _, turn_id in sorted(scored)]

@@ -291,3 +291,31 @@ def test_retrieved_negatives_lean_to_the_evidence_length():
     chosen = _length_matched(ranking, _query("where?"), by_id, limit=3)[:3]
     assert chosen == ["m21", "m22", "m23"]
     assert sorted(_length_matched(ranking, _query("where?"), by_id, limit=3)) == sorted(ranking)
+
+
+def test_same_candidates_in_another_process():
+    """Retrieved and look-alike negatives are ranked by float scores: summed in an order that does not follow the
+    process's string hashing, they come out the same under any PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, generators\n"
+        "from schemas import BuildConfig\n"
+        "c = BuildConfig.model_validate({'candidates': {'retrievers': ['bm25']}})\n"
+        "made = [generators.generate_dialogue(c, i) for i in (3, 4)]\n"
+        "text = ''.join(e.to_json() for g in made for e in generators.build_candidates(g, c))\n"
+        "print(hashlib.sha256(text.encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
