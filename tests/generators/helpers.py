@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from generators.life import CATEGORY
 from schemas import BuildConfig, GeneratedDialogue
 
@@ -9,6 +13,17 @@ from schemas import BuildConfig, GeneratedDialogue
 def make_config(**generate) -> BuildConfig:
     """The test config: seed 13, the given `generate` settings, BM25 as the only retriever (no model to load)."""
     return BuildConfig.model_validate({"seed": 13, "generate": generate, "candidates": {"retrievers": ["bm25"]}})
+
+
+def digests_across_hash_seeds(code: str, text: str, seeds: tuple[str, ...] = ("1", "2", "3")) -> set[str]:
+    """The sha256 of `text` (an expression over what `code` made) in a fresh process per PYTHONHASHSEED: one digest
+    when nothing follows the process's string hashing."""
+    program = f"import hashlib\n{code}\nprint(hashlib.sha256(({text}).encode()).hexdigest())"
+    run = [sys.executable, "-c", program]
+    return {
+        subprocess.run(run, env={**os.environ, "PYTHONHASHSEED": s}, capture_output=True, text=True, check=True).stdout
+        for s in seeds
+    }
 
 
 def _valid(fact: dict, at: str) -> bool:

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -12,7 +9,7 @@ import generators
 from generators.life import CATEGORY
 from generators.skills import WRITERS, get_writer
 from schemas import SKILLS, GeneratedDialogue
-from tests.generators.helpers import answering_ids, make_config
+from tests.generators.helpers import answering_ids, digests_across_hash_seeds, make_config
 
 
 def test_same_config_and_index_give_identical_bytes(config):
@@ -120,25 +117,8 @@ def test_temporal_state_asks_about_a_changed_fact(dialogues):
 
 
 def test_same_bytes_in_another_process():
-    code = (
-        "import hashlib, generators\n"
-        "from schemas import BuildConfig\n"
-        "c = BuildConfig()\n"
-        "g = generators.generate_dialogue(c, 5)\n"
-        "text = g.to_json()\n"
-        "print(hashlib.sha256(text.encode()).hexdigest())"
-    )
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
-    assert len(digests) == 1
+    code = "import generators\nfrom schemas import BuildConfig\ng = generators.generate_dialogue(BuildConfig(), 5)"
+    assert len(digests_across_hash_seeds(code, "g.to_json()", ("1", "2"))) == 1
 
 
 def test_coreference_queries_need_their_context(dialogues):
