@@ -28,13 +28,18 @@ def _dialogue_negatives(
     taken: set[str],
     answers: set[str],
     rng: random.Random,
+    wanted: int,
+    fillers: int,
 ) -> list[tuple[str, str]]:
-    """Negatives from the whole dialogue, as a memory system's first stage lets them through: the evidence of the
-    dialogue's other queries (what evidence looks like, for another need), then other turns that state something
-    about the world (same people, same kinds of news), in seeded order. None expresses an answer of `query`."""
+    """Up to `wanted` negatives from the whole dialogue, as a memory system's first stage lets them through: the
+    evidence of the dialogue's other queries (what evidence looks like, for another need), then other turns that
+    state something about the world (same people, same kinds of news), in seeded order; `fillers` of them are turns
+    that state nothing (chit-chat, asides, reactions: most of a long conversation, and without them a student never
+    sees one and scores them at random). None expresses an answer of `query`."""
     usable = {t.turn_id for t in turns if t.turn_id not in taken and not answers & set(t.expresses)}
     others = sorted({e for q in generated.queries if q.query_id != query.query_id for e in q.evidence} & usable)
     stating = sorted({t.turn_id for t in turns if t.expresses} & usable - set(others))
+    filler = sorted({t.turn_id for t in turns if not t.expresses} & usable) if fillers else []
     # matched to the evidence: where it sits in the dialogue and how long it is, so that neither position, date
     # nor length tells gold from these negatives
     position = {t.turn_id: k for k, t in enumerate(turns)}
@@ -48,7 +53,10 @@ def _dialogue_negatives(
 
     others.sort(key=distance)
     stating.sort(key=distance)
-    return [(i, "other_query") for i in others] + [(i, "same_topic") for i in stating]
+    filler.sort(key=distance)
+    chit = [(i, "filler") for i in filler[: min(fillers, wanted)]]
+    rest = [(i, "other_query") for i in others] + [(i, "same_topic") for i in stating]
+    return (rest[: wanted - len(chit)] + chit + rest[wanted - len(chit) :])[:wanted]
 
 
 def _length_matched(ranking: list[str], query: Query, by_id: dict[str, Memory], limit: int) -> list[str]:
@@ -97,8 +105,8 @@ def build_examples(generated: GeneratedDialogue, config: BuildConfig) -> list[Ex
         taken = answering | {turn_id for turn_id, _ in made}
         if settings.dialogue:
             rng = random.Random(derive_seed(config.seed, dialogue.dialogue_id, query.query_id, "dialogue"))
-            extra = _dialogue_negatives(generated, query, turns, taken, answers, rng)
-            made += extra[: max(0, min(settings.dialogue, room - len(made)))]
+            wanted = max(0, min(settings.dialogue, room - len(made)))
+            made += _dialogue_negatives(generated, query, turns, taken, answers, rng, wanted, settings.filler)
             taken |= {turn_id for turn_id, _ in made}
         made_per_query.append(made)
         said = answers & {e for t in turns for e in t.expresses}

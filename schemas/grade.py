@@ -11,7 +11,7 @@ The grade is what a careful answerer gains from the memory, computed from the wo
 - 1, same person, entity or topic, no answer: `other_person`, `other_event`, `other_attribute`, `wrong_referent`,
   `same_entity`, the causal neighbours, `other_company`.
 - 0, unrelated to the need: `lexical` look-alikes, `other_query` (another question's evidence), `same_topic`,
-  anything `retrieved`.
+  `filler` (a turn that states nothing about the world: chit-chat, an aside), anything `retrieved`.
 
 Tiers 0-4 of a label mean these grades in every build: a label is calibrated to expected grade / 4, and its tier is
 the nearest grade (`tier_of`). Binary gold is `grade >= EVIDENCE_TIER`. The scenario teacher reads this same table,
@@ -43,6 +43,7 @@ REASON_GRADE: Final[dict[str, int]] = {
     "lexical": 0,
     "other_query": 0,
     "same_topic": 0,
+    "filler": 0,
 }
 
 PART_SKILLS: Final = frozenset({"speaker_swap"})  # evidence a careful answer needs, that answers no part alone

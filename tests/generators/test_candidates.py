@@ -87,7 +87,7 @@ def test_constructed_reasons_are_varied_and_match_the_scenario(dialogues, exampl
             for c in e.candidates:
                 if c.origin.startswith("constructed:"):
                     reason = c.origin.split(":", 1)[1]
-                    if reason in ("other_query", "same_topic"):
+                    if reason in ("other_query", "same_topic", "filler"):
                         continue  # whole-dialogue negatives: test_whole_dialogue_negatives
                     reasons[reason] += 1
                     if reason == "lexical":
@@ -98,8 +98,8 @@ def test_constructed_reasons_are_varied_and_match_the_scenario(dialogues, exampl
     assert {"superseded", "other_time", "wrong_referent", "effect_for_cause", "lexical"} <= set(reasons)
 
 
-def test_whole_dialogue_negatives_are_other_queries_evidence(dialogues, examples, config):
-    counted = 0
+def test_whole_dialogue_negatives_are_other_queries_evidence_and_filler(dialogues, examples, config):
+    counted, fillers, pools = 0, 0, 0
     for g in dialogues:
         said = expresses(g)
         for e in examples[g.dialogue.dialogue_id]:
@@ -112,7 +112,19 @@ def test_whole_dialogue_negatives_are_other_queries_evidence(dialogues, examples
                     assert c.memory.memory_id in others and not needed & said[c.memory.memory_id]
                 elif c.origin == "constructed:same_topic":
                     assert said[c.memory.memory_id] and not needed & said[c.memory.memory_id]
+                elif c.origin == "constructed:filler":  # a turn that states nothing, said before the query
+                    fillers += 1
+                    assert not said[c.memory.memory_id] and c.memory.timestamp <= e.query.query_time
+            pools += 1
     assert counted >= len(dialogues) * 3
+    assert fillers == pools * config.candidates.filler  # one a pool: room is never that short in these dialogues
+
+
+def test_no_filler_negatives_when_asked_for_none(dialogues):
+    config = make_config(filler=0)
+    for g in dialogues[:2]:
+        for e in generators.build_candidates(g, config):
+            assert not any(c.origin == "constructed:filler" for c in e.candidates)
 
 
 def test_superseded_fact_is_a_constructed_negative_of_temporal_queries(dialogues, examples):
