@@ -139,6 +139,7 @@ def run_stage(
             if postfix is not None:
                 bar.set_postfix_str(postfix(), refresh=False)
             bar.update(sizes[i])
+            del outcome  # before the next shard is computed: streaming holds one shard's records, not two
     stats.seconds = round(time.perf_counter() - start, 3)
     if pending is not None:
         raise pending

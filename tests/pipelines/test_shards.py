@@ -147,3 +147,22 @@ def test_a_streamed_stage_reads_its_shards_back_from_disk_when_asked(tmp_path):
     (tmp_path / "s" / "k" / "shard-00000.jsonl").unlink()  # read at access, not held in memory
     with pytest.raises(FileNotFoundError):
         streamed[0]
+
+
+def test_a_streamed_stage_lets_go_of_a_shard_before_it_computes_the_next(tmp_path):
+    import gc
+    import weakref
+
+    alive = []
+
+    def task(clients, failed, i):
+        gc.collect()
+        alive.append([ref() is not None for ref in refs])  # what earlier shards still hold while this one runs
+        made = memories(clients, failed, i)
+        refs.extend(weakref.ref(m) for m in made)
+        return made
+
+    refs: list[weakref.ref] = []
+    run_stage(tmp_path, "s", "k", Memory, [1, 1, 1], task, lambda i: (i,), engine=LOCAL, unit="x", quiet=True,
+              keep=False)  # fmt: skip
+    assert alive == [[], [False] * 3, [False] * 6]
