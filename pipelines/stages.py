@@ -166,6 +166,7 @@ class OnDisk(Sequence[list[R]]):
             raise IndexError(i)
         if self._last is None or self._last[0] != i:
             path = self.folder / f"shard-{i:05d}.jsonl"
+            self._last = None  # let go of the previous shard before the next is read: one in memory, not two
             self._last = (i, parse_shard(path, path.read_bytes(), self.model))
         return self._last[1]
 

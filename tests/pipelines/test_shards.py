@@ -166,3 +166,25 @@ def test_a_streamed_stage_lets_go_of_a_shard_before_it_computes_the_next(tmp_pat
     run_stage(tmp_path, "s", "k", Memory, [1, 1, 1], task, lambda i: (i,), engine=LOCAL, unit="x", quiet=True,
               keep=False)  # fmt: skip
     assert alive == [[], [False] * 3, [False] * 6]
+
+
+def test_a_streamed_stage_reads_one_shard_at_a_time(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    from pipelines import stages
+
+    stage(tmp_path)
+    streamed, _ = stage(tmp_path, keep=False)
+    first = weakref.ref(streamed[0][0])
+    freed_before_reading = []
+    read = stages.parse_shard
+
+    def parse(*args):
+        gc.collect()
+        freed_before_reading.append(first() is None)
+        return read(*args)
+
+    monkeypatch.setattr(stages, "parse_shard", parse)
+    assert [m.memory_id for m in streamed[1]] == ["m1-0", "m1-1", "m1-2"]
+    assert freed_before_reading == [True]
