@@ -8,24 +8,31 @@ The child runs the build's own code for those stages (`pipelines.stages.run_stag
 each stage and the peak (getrusage), and dialogues/s per stage. The parent prints one table and the ratio of the
 largest size's peak RSS to the smallest's (the target: within 1.5x).
 
-Measured (shard_size 1000, `nice`, a shared 2-core machine, load ~12):
+Measured on a shared 2-core machine (one thread each; a training ran beside, so dialogues/s are low):
 
-| dialogues | generate dlg/s | candidates dlg/s | peak RSS | disk per dialogue (generate + candidates) |
-|---|---|---|---|---|
-| 1 000 | 32.6 | 18.5 | 613 MiB | 26.8 + 17.3 kB |
-| 10 000 | 41.3 | 16.6 | 808 MiB (1.32x) | 26.8 + 17.3 kB |
+| dialogues | shard_size | generate dlg/s | candidates dlg/s | RSS after generate | peak RSS | disk per dialogue |
+|---|---|---|---|---|---|---|
+| 1 000 | 1000 | 52.0 | 12.1 | 840 MiB | 1 305 MiB | 114.1 + 58.1 kB |
+| 10 000 | 1000 | 48.6 | 5.5 | 1 603 MiB | 2 410 MiB (**1.85x**) | 114.3 + 58.1 kB |
+| 200 | 200 | 26.3 | 7.8 | 403 MiB | 605 MiB | 114.2 + 58.0 kB |
+| 2 000 | 200 | 41.6 | 6.9 | 502 MiB | 694 MiB (1.15x; 806 MiB, 1.33x, before the fix) | 114.2 + 57.9 kB |
 
-(with shard_size 100: 337 MiB at 200 and 339 MiB at 1 000 dialogues; RSS follows the shard size, not the build.)
+The 1.85x was a stage holding two shards at once (the last one's records while computing the next, and `OnDisk`
+the last one read while reading the next): at shard_size 1000 that is a second ~500 MB shard, which a 1-shard build
+never shows. Both let go now (tests in `tests/pipelines/test_shards.py`); the 1k/10k rows above are from before
+that fix and were not re-run (34 minutes here). RSS follows the shard size: a shard of 1000 of today's dialogues
+(~520 turns each) is ~114 MB of JSON and ~0.5 GB of records. 100k dialogues is ~2.8 hours of one core here
+(generate ~50/s, candidates ~12/s alone; candidates were 5.9/s before BM25 counted each turn once per dialogue).
 
-On paper, 10^7 dialogues with `--engine ray` on 256 CPUs: ~12 dialogues/s per CPU for generate + candidates is
-~8.3e5 CPU-seconds, ~55 minutes of cluster time; 440 GB of shards (268 + 173 GB) that the driver alone writes
-and hashes, ~2-5k dialogues/s at 100-200 MB/s of JSON, so past ~256 CPUs the driver sets the pace (workers
-writing their own shards to shared storage would lift that). Driver memory: the shards in flight (two per CPU,
-only while they are sent), one shard read back at a time, and the dialogue ids (~0.7 GB at 10^7).
-`select_queries` is one serial pass over the generate shards (~45 minutes at 100 MB/s). Not yet streaming: the
-calibration slice, the audit and the dataset rows hold every example (12 per dialogue), judgment (~140 per
-query with three teachers) and label in memory: at 10^7 dialogues that is far past one machine, so the audit
-would have to sample and the export write per shard before such a build can finish.
+On paper, 10^7 dialogues with `--engine ray` on 256 CPUs: ~10 dialogues/s per CPU for generate + candidates is
+~1e6 CPU-seconds, ~65 minutes of cluster time; but 1.7 TB of shards (1.14 + 0.58 TB) that the driver alone writes
+and hashes at 100-200 MB/s is 2.5-5 hours, so the driver sets the pace well before 256 CPUs: workers must write
+their own shards to shared storage for such a build. Driver memory: the shards in flight (two per CPU, only while
+they are sent), one shard read back at a time, and the dialogue ids (~0.7 GB at 10^7). `select_queries` is one
+serial pass over the generate shards (~3 hours at 100 MB/s: it would have to run per shard on the workers). Not
+yet streaming: the calibration slice, the audit and the dataset rows hold every example (20 per dialogue),
+judgment (~140 per query with three teachers) and label in memory: at 10^7 dialogues that is far past one
+machine, so the audit would have to sample and the export write per shard before such a build can finish.
 """
 
 from __future__ import annotations
