@@ -98,8 +98,8 @@ def test_constructed_reasons_are_varied_and_match_the_scenario(dialogues, exampl
     assert {"superseded", "other_time", "wrong_referent", "effect_for_cause", "lexical"} <= set(reasons)
 
 
-def test_whole_dialogue_negatives_are_other_queries_evidence_and_filler(dialogues, examples, config):
-    counted, fillers, pools = 0, 0, 0
+def test_whole_dialogue_negatives_are_other_queries_evidence(dialogues, examples, config):
+    counted = 0
     for g in dialogues:
         said = expresses(g)
         for e in examples[g.dialogue.dialogue_id]:
@@ -112,19 +112,22 @@ def test_whole_dialogue_negatives_are_other_queries_evidence_and_filler(dialogue
                     assert c.memory.memory_id in others and not needed & said[c.memory.memory_id]
                 elif c.origin == "constructed:same_topic":
                     assert said[c.memory.memory_id] and not needed & said[c.memory.memory_id]
-                elif c.origin == "constructed:filler":  # a turn that states nothing, said before the query
+    assert counted >= len(dialogues) * 3
+
+
+def test_filler_negatives_state_nothing_and_none_unless_asked_for(dialogues, examples):
+    config = make_config(filler=1)
+    fillers, pools = 0, 0
+    for g in dialogues[:3]:
+        said = expresses(g)
+        for e in generators.build_candidates(g, config):
+            for c in e.candidates:
+                if c.origin == "constructed:filler":  # a turn that states nothing, said before the query
                     fillers += 1
                     assert not said[c.memory.memory_id] and c.memory.timestamp <= e.query.query_time
             pools += 1
-    assert counted >= len(dialogues) * 3
-    assert fillers == pools * config.candidates.filler  # one a pool: room is never that short in these dialogues
-
-
-def test_no_filler_negatives_when_asked_for_none(dialogues):
-    config = make_config(filler=0)
-    for g in dialogues[:2]:
-        for e in generators.build_candidates(g, config):
-            assert not any(c.origin == "constructed:filler" for c in e.candidates)
+        assert not any(c.origin == "constructed:filler" for e in examples[g.dialogue.dialogue_id] for c in e.candidates)
+    assert fillers == pools  # one a pool: room is never that short in these dialogues
 
 
 def test_superseded_fact_is_a_constructed_negative_of_temporal_queries(dialogues, examples):
