@@ -14,13 +14,16 @@ Measured on a shared 2-core machine (one thread each; a training ran beside, so 
 |---|---|---|---|---|---|---|
 | 1 000 | 1000 | 52.0 | 12.1 | 840 MiB | 1 305 MiB | 114.1 + 58.1 kB |
 | 10 000 | 1000 | 48.6 | 5.5 | 1 603 MiB | 2 410 MiB (**1.85x**) | 114.3 + 58.1 kB |
+| 10 000, after the fix | 1000 | 49.5 | 9.8 | 1 079 MiB | 2 159 MiB (**1.65x**; 1k again: 1 305 MiB) | 114.3 + 58.1 kB |
 | 200 | 200 | 26.3 | 7.8 | 403 MiB | 605 MiB | 114.2 + 58.0 kB |
 | 2 000 | 200 | 41.6 | 6.9 | 502 MiB | 694 MiB (1.15x; 806 MiB, 1.33x, before the fix) | 114.2 + 57.9 kB |
 
 The 1.85x was a stage holding two shards at once (the last one's records while computing the next, and `OnDisk`
 the last one read while reading the next): at shard_size 1000 that is a second ~500 MB shard, which a 1-shard build
-never shows. Both let go now (tests in `tests/pipelines/test_shards.py`); the 1k/10k rows above are from before
-that fix and were not re-run (34 minutes here). RSS follows the shard size: a shard of 1000 of today's dialogues
+never shows. Both let go now (tests in `tests/pipelines/test_shards.py`): after generate 1 603 -> 1 079 MiB at 10k.
+Still 1.65x, not the 1.5x target: RSS after candidates grows 1 302 -> 2 050 MiB from 1 to 10 shards, and what
+holds it (the candidates stage's own state, or freed memory the allocator keeps) is not yet found; `tracemalloc`
+snapshots between shards would tell. RSS follows the shard size: a shard of 1000 of today's dialogues
 (~520 turns each) is ~114 MB of JSON and ~0.5 GB of records. 100k dialogues is ~2.8 hours of one core here
 (generate ~50/s, candidates ~12/s alone; candidates were 5.9/s before BM25 counted each turn once per dialogue).
 
