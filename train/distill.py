@@ -184,8 +184,8 @@ def run(
         log.info(interpolation_line(summary["interpolation"]))
     evaluation, source = evaluate_final(config.evaluation, data, out)
     summary["evaluation"] = {name: report["overall"] for name, report in (evaluation or {}).items()}
-    if config.evaluation.floor is not None:
-        summary["floor"] = check_floor(config, config.evaluation.floor, out, base, config.evaluation.batch_size)
+    if floor is not None:
+        summary["floor"] = check_floor(config, floor, out, base, config.evaluation.batch_size)
         log.info(floor_line(summary["floor"]))
     write_model_card(out, model_card(config, summary, evaluation, source))
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -70,12 +70,16 @@ def interpolate_to_floor(
         return {k: (alpha * w.float() + (1 - alpha) * begun[k].float()).to(w.dtype) for k, w in weights.items()}
 
     judge = load_for_inference(student_dir, config.student)
-    start_score = evaluate_scores(cases, score_cases(load_for_inference(start, config.student), cases, batch_size))
-    target = start_score["overall"][floor.metric] - floor.tolerance
+
+    def score_of(alpha: float) -> float:
+        judge.model.load_state_dict(mixed(alpha))  # copied into the inference model's device and dtype
+        return evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
+
+    start_score = score_of(0.0)  # alpha 0 is the start: its weights are loaded once
+    target = start_score - floor.tolerance
     tried = []
     for alpha in ALPHAS:
-        judge.model.load_state_dict(mixed(alpha))  # copied into the inference model's device and dtype
-        score = evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
+        score = score_of(alpha)
         tried.append({"alpha": alpha, floor.metric: score})
         if score >= target:
             break
@@ -86,7 +90,7 @@ def interpolate_to_floor(
         "split": floor.interpolate,
         "queries": len(cases),
         "metric": floor.metric,
-        "start_score": start_score["overall"][floor.metric],
+        "start_score": start_score,
         "alpha": alpha,
         "tried": tried,
     }
