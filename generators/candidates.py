@@ -43,8 +43,9 @@ def _dialogue_negatives(
     # matched to the evidence: where it sits in the dialogue and how long it is, so that neither position, date
     # nor length tells gold from these negatives
     position = {t.turn_id: k for k, t in enumerate(turns)}
-    length = {t.turn_id: len(t.text.split()) for t in turns}
     gold = [g for g in query.evidence if g in position] or [turns[-1].turn_id]
+    text = {t.turn_id: t.text for t in turns}
+    length = {i: len(text[i].split()) for i in [*others, *stating, *filler, *gold]}
 
     def distance(turn_id: str) -> float:  # near a gold turn's length, and at or after it (the other negatives
         g = rng.choice(gold)  # lean early: a superseded fact comes before the fact that replaced it)

@@ -47,9 +47,11 @@ def lexical(query: Query, turns: list[Turn], ignore: Collection[str] = ()) -> li
     df = Counter(chain.from_iterable(bags))
     scored = []
     for i, (turn, bag) in enumerate(zip(turns, bags, strict=True)):
+        if turn.expresses:
+            continue
         # summed in a fixed order: a set's order follows the process's string hashing, and the float with it
         score = sum(math.log(len(turns) / df[w]) for w in sorted(words & bag))
-        if not turn.expresses and score > 0:
+        if score > 0:
             scored.append((-score, i, turn.turn_id))
     return [turn_id for _, _, turn_id in sorted(scored)]
 

@@ -57,7 +57,7 @@ from pipelines.rows import to_row
 from pipelines.runfolder import RunFolderError, RunFolderLocked, check_run_folder, lock
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits, calibration_slice
-from pipelines.stages import StageStats, TooManyFailures, run_stage, stage_key
+from pipelines.stages import StageStats, TooManyFailures, records, run_stage, stage_key
 from providers.base import ProviderError
 from providers.batching import BatchPending
 from providers.budget import BudgetExceeded
@@ -156,7 +156,8 @@ def select_queries(
     """One pass over the generated shards: how many queries, the near-duplicates and the contaminated ones (both
     dropped), and the dialogue ids. Shard by shard: near-duplicates are only looked for within a dialogue."""
     n_queries, duplicates, contaminated, dialogue_ids = 0, set(), set(), []
-    for shard in generated:
+    for i in range(len(generated)):  # by index, and `del` below: one shard in memory (see `stages.records`)
+        shard = generated[i]
         queries = [q for g in shard for q in g.queries]
         n_queries += len(queries)
         found = set(checks.near_duplicates(queries, config.candidates.dedup_threshold))
@@ -164,12 +165,13 @@ def select_queries(
         if eval_sets is not None:
             contaminated |= set(contaminated_ids([q for q in queries if q.query_id not in found], eval_sets))
         dialogue_ids += [g.dialogue.dialogue_id for g in shard]
+        del shard, queries
     return n_queries, duplicates, contaminated, dialogue_ids
 
 
 def flat(shards: Sequence[list[R]], keep: Callable[[R], bool] = lambda _: True) -> list[R]:
     """The records of every shard (read one at a time when they are on disk) that `keep` accepts."""
-    return [record for shard in shards for record in shard if keep(record)]
+    return [record for record in records(shards) if keep(record)]
 
 
 def diversity(generated: Sequence[list[GeneratedDialogue]], examples: Sequence[list[Example]]) -> dict[str, Any]:
@@ -326,7 +328,7 @@ def _build(
             "audit": "audit/audit.json",
         },
         "timings": {**timings, "total_seconds": round(time.perf_counter() - started, 3)},
-        "tokens": sum(j.tokens for shard in judgments for j in shard),
+        "tokens": sum(j.tokens for j in records(judgments)),
         "providers": {name: client.usage.as_dict() for name, client in clients.items()},
         "cost_usd": round(sum(client.usage.cost_usd for client in clients.values()), 6),
         "run_total": run_spend(clients),  # every invocation's paid answers, from the response cache

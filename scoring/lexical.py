@@ -9,7 +9,9 @@ stage's time). `term_counts` once per document, then `bm25_from_counts` per quer
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import chain
@@ -37,12 +39,15 @@ def bm25_from_counts(query: Sequence[str], counts: Sequence[Mapping[str, int]]) 
     def idf(freq: int) -> float:
         return math.log(n - freq + 0.5) - math.log(freq + 0.5)
 
-    floor = EPSILON * (sum(idf(f) for f in documents_with.values()) / len(documents_with))
+    by_freq = {f: idf(f) for f in set(documents_with.values())}  # a few dozen frequencies for ~1,400 words
+    # summed one by one, left to right, as rank_bm25 does (`sum` compensates its float sums from Python 3.12)
+    total = functools.reduce(operator.add, map(by_freq.__getitem__, documents_with.values()), 0.0)
+    floor = EPSILON * (total / len(documents_with))
     norm = K1 * (1 - B + B * np.array(lengths) / (sum(lengths) / n))
     score = np.zeros(n)
     for word in query:
         if word in documents_with:  # a word in no document adds 0.0 everywhere
-            weight = idf(documents_with[word])
+            weight = by_freq[documents_with[word]]
             weight = floor if weight < 0 else weight  # in more than half the documents: the floor
             freq = np.array([c.get(word, 0) for c in counts])
             score += weight * (freq * (K1 + 1) / (freq + norm))

@@ -188,3 +188,48 @@ def test_a_streamed_stage_reads_one_shard_at_a_time(tmp_path, monkeypatch):
     monkeypatch.setattr(stages, "parse_shard", parse)
     assert [m.memory_id for m in streamed[1]] == ["m1-0", "m1-1", "m1-2"]
     assert freed_before_reading == [True]
+
+
+class _Shard(list):
+    """A list that can be weakly referenced."""
+
+
+class _Tracked:
+    """Shards as `OnDisk` hands them out, recording how many earlier ones are still alive when the next is read."""
+
+    def __init__(self, shards):
+        self.shards, self.refs, self.alive = shards, [], []
+
+    def __len__(self):
+        return len(self.shards)
+
+    def __getitem__(self, i):
+        import gc
+        import weakref
+
+        if not 0 <= i < len(self.shards):
+            raise IndexError(i)
+        gc.collect()
+        self.alive.append(sum(ref() is not None for ref in self.refs))
+        shard = _Shard(self.shards[i])
+        self.refs.append(weakref.ref(shard))
+        return shard
+
+
+def test_readers_of_streamed_shards_hold_one_shard_at_a_time():
+    """`for shard in shards` would keep the last shard in its loop variable while the next one is read."""
+    from pipelines.build import select_queries
+    from pipelines.stages import records
+
+    tracked = _Tracked([[Memory(memory_id=f"m{i}-{k}", text="t") for k in range(2)] for i in range(3)])
+    assert [m.memory_id for m in records(tracked)] == ["m0-0", "m0-1", "m1-0", "m1-1", "m2-0", "m2-1"]
+    assert tracked.alive == [0, 0, 0]
+
+    import generators
+    from schemas import load_config
+
+    config = load_config("configs/tiny.toml")
+    tracked = _Tracked([[generators.generate_dialogue(config, i)] for i in range(3)])
+    n_queries, _, _, ids = select_queries(config, tracked, None)
+    assert ids == ["dlg-00000", "dlg-00001", "dlg-00002"] and n_queries > 0
+    assert tracked.alive == [0, 0, 0]
