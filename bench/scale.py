@@ -60,7 +60,7 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def child(n: int, shard_size: int, config_path: str, out: Path) -> dict:
+def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool = True) -> dict:
     from pipelines import tasks
     from pipelines.build import select_queries, stage_keys
     from pipelines.engine import LocalEngine
@@ -83,6 +83,14 @@ def child(n: int, shard_size: int, config_path: str, out: Path) -> dict:
     figures["rss_after_generate_mib"] = round(rss_mib(), 1)
     t0 = time.perf_counter()
     _, duplicates, _, _ = select_queries(config, generated, None)
+    figures["rss_after_select_mib"] = round(rss_mib(), 1)
+    if not candidates:  # generate only: the growth of everything but the slowest stage, at 10x the size
+        figures.update(candidates_per_s="-", examples="-", rss_after_candidates_mib="-", candidates_kb_per_dialogue="-")
+        figures["generate_kb_per_dialogue"] = round(
+            sum(p.stat().st_size for p in out.glob("generate/*/shard-*.jsonl")) / n / 1000, 1
+        )
+        figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return figures
     dropped = frozenset(duplicates)
     _, stats = run_stage(out, "candidates", keys["candidates"], Example, sizes, tasks.candidates,
                                 lambda i: (config, generated[i], dropped), engine=engine, unit="dialogue", quiet=True,
@@ -102,17 +110,19 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--shard-size", type=int, default=1000)
     parser.add_argument("--config", default="configs/default.toml")
+    parser.add_argument("--generate-only", action="store_true", help="skip the candidates stage (~5x the time)")
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(child(args.child, args.shard_size, args.config, args.out)))
+        print(json.dumps(child(args.child, args.shard_size, args.config, args.out, not args.generate_only)))
         return 0
     rows = []
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-P", __file__, "--child", str(n), "--shard-size", str(args.shard_size),
                    "--config", args.config, "--out", tmp]  # fmt: skip
+            cmd += ["--generate-only"] if args.generate_only else []
             started = time.perf_counter()
             env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's packages, not an installed copy
             proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -123,12 +133,13 @@ def main() -> int:
             row["wall_s"] = round(time.perf_counter() - started, 1)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
-    print("| dialogues | generate dlg/s | candidates dlg/s | RSS after generate | after candidates | peak RSS "
+    print(f"shard_size {args.shard_size}")
+    print("| dialogues | generate dlg/s | candidates dlg/s | RSS after generate | after candidates (MiB) | peak RSS "
           "| disk/dlg (generate + candidates) | wall |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['dialogues']} | {r['generate_per_s']} | {r['candidates_per_s']} | {r['rss_after_generate_mib']} "
-              f"MiB | {r['rss_after_candidates_mib']} MiB | {r['peak_rss_mib']} MiB "
+              f"MiB | {r['rss_after_candidates_mib']} | {r['peak_rss_mib']} MiB "
               f"| {r['generate_kb_per_dialogue']} + {r['candidates_kb_per_dialogue']} kB "
               f"| {r['wall_s']} s |")  # fmt: skip
     print(f"peak RSS {rows[-1]['dialogues']} / {rows[0]['dialogues']} dialogues: "

@@ -178,11 +178,11 @@ def diversity(generated: Sequence[list[GeneratedDialogue]], examples: Sequence[l
     """`checks.diversity` of the first `DIVERSITY_DIALOGUES` dialogues (all of them in most builds), their pools."""
     picked_g: list[GeneratedDialogue] = []
     picked_e: list[Example] = []
-    for shard_g, shard_e in zip(generated, examples, strict=True):
+    for i in range(len(generated)):  # by index: one shard of each in memory (see `stages.records`)
         if len(picked_g) >= DIVERSITY_DIALOGUES:
             break
-        picked_g += shard_g
-        picked_e += shard_e
+        picked_g += generated[i]
+        picked_e += examples[i]
     return {**checks.diversity(picked_g, picked_e), "dialogues_measured": len(picked_g)}
 
 

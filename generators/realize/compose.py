@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import lru_cache
 from typing import TypeVar
 
 OPENERS = (
@@ -172,7 +172,7 @@ T = TypeVar("T")
 _ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
 
 
-@cache
+@lru_cache(maxsize=1 << 13)  # bounded: filled-in templates are new in every dialogue (unbounded grew ~25 kB each)
 def _parts(template: str) -> tuple[tuple[str, ...], ...]:
     """`template` cut into literal text (1-tuples) and its `[a|b|c]` groups (the alternatives)."""
     out: list[tuple[str, ...]] = []

@@ -24,7 +24,7 @@ import json
 import os
 import random
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -99,7 +99,7 @@ def names_in(text: str, names: frozenset[str]) -> list[str]:
     return found + [n for n in _spaced(names) if n in lowered]
 
 
-@cache
+@lru_cache(maxsize=16)  # one name set per dialogue: a build's worth would never be let go
 def _spaced(names: frozenset[str]) -> tuple[str, ...]:
     """The names that are not one plain word ("flores llc", "new york"): found by substring, not by word."""
     return tuple(sorted(n for n in names if not n.isalpha()))
