@@ -8,24 +8,31 @@ The child runs the build's own code for those stages (`pipelines.stages.run_stag
 each stage and the peak (getrusage), and dialogues/s per stage. The parent prints one table and the ratio of the
 largest size's peak RSS to the smallest's (the target: within 1.5x).
 
-Measured on a shared 2-core machine (one thread each; a training ran beside, so dialogues/s are low):
+Measured on this 2-core machine (one thread each, two benches side by side), after the fixes below:
 
 | dialogues | shard_size | generate dlg/s | candidates dlg/s | RSS after generate | peak RSS | disk per dialogue |
 |---|---|---|---|---|---|---|
-| 1 000 | 1000 | 52.0 | 12.1 | 840 MiB | 1 305 MiB | 114.1 + 58.1 kB |
-| 10 000 | 1000 | 48.6 | 5.5 | 1 603 MiB | 2 410 MiB (**1.85x**) | 114.3 + 58.1 kB |
-| 10 000, after the fix | 1000 | 49.5 | 9.8 | 1 079 MiB | 2 159 MiB (**1.65x**; 1k again: 1 305 MiB) | 114.3 + 58.1 kB |
-| 200 | 200 | 26.3 | 7.8 | 403 MiB | 605 MiB | 114.2 + 58.0 kB |
-| 2 000 | 200 | 41.6 | 6.9 | 502 MiB | 694 MiB (1.15x; 806 MiB, 1.33x, before the fix) | 114.2 + 57.9 kB |
+| 1 000 | 10 (default) | 58.8 | 12.3 | 300 MiB | 403 MiB | 114.1 + 58.1 kB |
+| 10 000 | 10 | 54.0 | 10.1 | 301 MiB | 408 MiB (**1.01x**) | 114.3 + 58.1 kB |
+| 1 000, generate only | 10 | 56.7 | - | 300 MiB | 307 MiB | 114.1 kB |
+| 100 000, generate only | 10 | 50.5 | - | 305 MiB | 318 MiB (**1.04x**) | 114.3 kB |
+| 1 000 | 1000 | 50.7 | 12.4 | 815 MiB | 1 272 MiB | 114.1 + 58.1 kB |
+| 10 000 | 1000 | 47.0 | 10.4 | 811 MiB | 1 542 MiB (**1.21x**) | 114.3 + 58.1 kB |
 
-The 1.85x was a stage holding two shards at once (the last one's records while computing the next, and `OnDisk`
-the last one read while reading the next): at shard_size 1000 that is a second ~500 MB shard, which a 1-shard build
-never shows. Both let go now (tests in `tests/pipelines/test_shards.py`): after generate 1 603 -> 1 079 MiB at 10k.
-Still 1.65x, not the 1.5x target: RSS after candidates grows 1 302 -> 2 050 MiB from 1 to 10 shards, and what
-holds it (the candidates stage's own state, or freed memory the allocator keeps) is not yet found; `tracemalloc`
-snapshots between shards would tell. RSS follows the shard size: a shard of 1000 of today's dialogues
-(~520 turns each) is ~114 MB of JSON and ~0.5 GB of records. 100k dialogues is ~2.8 hours of one core here
-(generate ~50/s, candidates ~12/s alone; candidates were 5.9/s before BM25 counted each turn once per dialogue).
+Three things had held memory as the build grew, each with a test that fails without its fix:
+- a stage kept the last shard's records while computing the next, and `OnDisk` the last shard read while reading
+  the next (`tests/pipelines/test_shards.py`);
+- readers written `for shard in shards` keep the last shard in the loop variable while the next is read: two
+  shards at once, and RSS stayed ~600 MB higher after 1,000-dialogue shards were read back this way, with the same
+  live objects (freed arenas the allocator keeps). `pipelines.stages.records` and index loops now;
+- two unbounded caches in the generator (`realize.compose._parts`, filled-in templates; `realize.smalltalk._spaced`,
+  a dialogue's names) kept ~25 kB per dialogue: at shard_size 10, RSS after generate went 329 -> 569 MiB from 1k to
+  10k dialogues (peak 1.56x), now 300 -> 301 (`tests/generators/test_memory.py` fails on any project cache with no
+  bound that grows per dialogue).
+Before them: 1k -> 10k at shard_size 1000 was 1.85x, at shard_size 10 1.56x. What is left grows with the shard,
+not the build: one shard's records (~0.5 GB for 1,000 of today's ~520-turn dialogues) and the bounded caches
+(the candidates stage's word sets: ~100 MiB). 100k dialogues with candidates is ~2.6 hours of one core here
+(candidates ~11/s); it was not run, generate alone was (`--generate-only`).
 
 On paper, 10^7 dialogues with `--engine ray` on 256 CPUs: ~10 dialogues/s per CPU for generate + candidates is
 ~1e6 CPU-seconds, ~65 minutes of cluster time; but 1.7 TB of shards (1.14 + 0.58 TB) that the driver alone writes
