@@ -91,21 +91,19 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
     t0 = time.perf_counter()
     _, duplicates, _, _ = select_queries(config, generated, None)
     figures["rss_after_select_mib"] = round(rss_mib(), 1)
-    if not candidates:  # generate only: the growth of everything but the slowest stage, at 10x the size
+    stages = ["generate"]
+    if candidates:
+        dropped = frozenset(duplicates)
+        _, stats = run_stage(out, "candidates", keys["candidates"], Example, sizes, tasks.candidates,
+                             lambda i: (config, generated[i], dropped), engine=engine, unit="dialogue", quiet=True,
+                             keep=False)  # fmt: skip
+        figures["candidates_per_s"] = round(n / (time.perf_counter() - t0), 1)
+        figures["examples"] = stats.records
+        figures["rss_after_candidates_mib"] = round(rss_mib(), 1)
+        stages.append("candidates")
+    else:  # generate only: the growth of everything but the slowest stage, at 10x the size
         figures.update(candidates_per_s="-", examples="-", rss_after_candidates_mib="-", candidates_kb_per_dialogue="-")
-        figures["generate_kb_per_dialogue"] = round(
-            sum(p.stat().st_size for p in out.glob("generate/*/shard-*.jsonl")) / n / 1000, 1
-        )
-        figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        return figures
-    dropped = frozenset(duplicates)
-    _, stats = run_stage(out, "candidates", keys["candidates"], Example, sizes, tasks.candidates,
-                                lambda i: (config, generated[i], dropped), engine=engine, unit="dialogue", quiet=True,
-                                keep=False)  # fmt: skip
-    figures["candidates_per_s"] = round(n / (time.perf_counter() - t0), 1)
-    figures["examples"] = stats.records
-    figures["rss_after_candidates_mib"] = round(rss_mib(), 1)
-    for stage in ("generate", "candidates"):
+    for stage in stages:
         size = sum(p.stat().st_size for p in out.glob(f"{stage}/*/shard-*.jsonl"))
         figures[f"{stage}_kb_per_dialogue"] = round(size / n / 1000, 1)
     figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -79,7 +79,7 @@ def interpolate_to_floor(
     target = start_score - floor.tolerance
     tried = []
     for alpha in ALPHAS:
-        score = score_of(alpha)
+        score = start_score if alpha == 0.0 else score_of(alpha)  # alpha 0 is the start, scored above
         tried.append({"alpha": alpha, floor.metric: score})
         if score >= target:
             break
