@@ -48,12 +48,14 @@ machine, so the audit would have to sample and the export write per shard before
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -67,10 +69,41 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool = True) -> dict:
+class TreeMemory:
+    """Peak RSS of every process under this one (Ray's raylet, object store and workers), sampled each second in a
+    thread: getrusage sees only this process, and Ray's workers are not its waited-for children."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._me = psutil.Process()
+        self.peak_worker_mib = self.peak_tree_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.wait(1.0):
+            sizes = []
+            for proc in self._me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):  # ended between the listing and the read
+                    sizes.append(proc.memory_info().rss / 2**20)
+            if sizes:
+                self.peak_worker_mib = max(self.peak_worker_mib, max(sizes))
+                self.peak_tree_mib = max(self.peak_tree_mib, sum(sizes) + rss_mib())
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        return {"peak_child_process_mib": round(self.peak_worker_mib, 1), "peak_tree_mib": round(self.peak_tree_mib, 1)}
+
+
+def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool = True, ray: bool = False) -> dict:
     from pipelines import tasks
     from pipelines.build import select_queries, stage_keys
-    from pipelines.engine import LocalEngine
+    from pipelines.engine import LocalEngine, RayEngine
     from pipelines.stages import run_stage
     from schemas import Example, GeneratedDialogue, load_config
 
@@ -79,14 +112,16 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
     keys = stage_keys(config, None)
     bounds = [(lo, min(lo + shard_size, n)) for lo in range(0, n, shard_size)]
     sizes = [hi - lo for lo, hi in bounds]
-    engine = LocalEngine(clients={})
+    tree = TreeMemory() if ray else None
+    engine = RayEngine(config, out, {}, quiet=True) if ray else LocalEngine(clients={})
     figures: dict = {"dialogues": n, "rss_start_mib": round(rss_mib(), 1)}
 
     t0 = time.perf_counter()
-    generated, _ = run_stage(out, "generate", keys["generate"], GeneratedDialogue, sizes, tasks.generate,
+    generated, made = run_stage(out, "generate", keys["generate"], GeneratedDialogue, sizes, tasks.generate,
                              lambda i: (config, bounds[i]), engine=engine, unit="dialogue", quiet=True,
                              keep=False)  # fmt: skip
     figures["generate_per_s"] = round(n / (time.perf_counter() - t0), 1)
+    figures["reused_shards"] = made.reused
     figures["rss_after_generate_mib"] = round(rss_mib(), 1)
     t0 = time.perf_counter()
     _, duplicates, _, _ = select_queries(config, generated, None)
@@ -99,6 +134,7 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
                              keep=False)  # fmt: skip
         figures["candidates_per_s"] = round(n / (time.perf_counter() - t0), 1)
         figures["examples"] = stats.records
+        figures["reused_shards"] += stats.reused
         figures["rss_after_candidates_mib"] = round(rss_mib(), 1)
         stages.append("candidates")
     else:  # generate only: the growth of everything but the slowest stage, at 10x the size
@@ -107,6 +143,9 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
         size = sum(p.stat().st_size for p in out.glob(f"{stage}/*/shard-*.jsonl"))
         figures[f"{stage}_kb_per_dialogue"] = round(size / n / 1000, 1)
     figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if tree is not None:
+        figures.update(tree.stop())
+        engine.close()
     return figures
 
 
@@ -116,18 +155,30 @@ def main() -> int:
     parser.add_argument("--shard-size", type=int, default=1000)
     parser.add_argument("--config", default="configs/default.toml")
     parser.add_argument("--generate-only", action="store_true", help="skip the candidates stage (~5x the time)")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local",
+                        help="ray: shards as tasks on a local Ray (every CPU); peak RSS is then the driver's, and the "
+                        "largest process under it (a worker) is reported beside it")  # fmt: skip
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="build in DIR/<size> and keep it (default: a temporary folder); a second run resumes "
+                        "what is complete there, and its dialogues/s then count the reused shards too")  # fmt: skip
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(child(args.child, args.shard_size, args.config, args.out, not args.generate_only)))
+        print(
+            json.dumps(
+                child(args.child, args.shard_size, args.config, args.out, not args.generate_only, args.engine == "ray")
+            )
+        )
         return 0
     rows = []
     for n in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
+        kept = None if args.keep is None else args.keep / str(n)
+        with contextlib.nullcontext(str(kept)) if kept else tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-P", __file__, "--child", str(n), "--shard-size", str(args.shard_size),
                    "--config", args.config, "--out", tmp]  # fmt: skip
             cmd += ["--generate-only"] if args.generate_only else []
+            cmd += ["--engine", args.engine]
             started = time.perf_counter()
             env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's packages, not an installed copy
             proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -138,15 +189,20 @@ def main() -> int:
             row["wall_s"] = round(time.perf_counter() - started, 1)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
-    print(f"shard_size {args.shard_size}")
+    print(f"shard_size {args.shard_size}, engine {args.engine}")
     print("| dialogues | generate dlg/s | candidates dlg/s | RSS after generate | after candidates (MiB) | peak RSS "
-          "| disk/dlg (generate + candidates) | wall |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+          "| disk/dlg (generate + candidates) | wall | shards reused |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['dialogues']} | {r['generate_per_s']} | {r['candidates_per_s']} | {r['rss_after_generate_mib']} "
               f"MiB | {r['rss_after_candidates_mib']} | {r['peak_rss_mib']} MiB "
               f"| {r['generate_kb_per_dialogue']} + {r['candidates_kb_per_dialogue']} kB "
-              f"| {r['wall_s']} s |")  # fmt: skip
+              f"| {r['wall_s']} s | {r['reused_shards']} |")  # fmt: skip
+    if args.engine == "ray":
+        for r in rows:
+            print(f"{r['dialogues']} dialogues: the largest process under the driver (a Ray worker, the raylet or "
+                  f"the object store) peaked at {r['peak_child_process_mib']} MiB, the whole tree at "
+                  f"{r['peak_tree_mib']} MiB")  # fmt: skip
     print(f"peak RSS {rows[-1]['dialogues']} / {rows[0]['dialogues']} dialogues: "
           f"{rows[-1]['peak_rss_mib'] / rows[0]['peak_rss_mib']:.2f}x (target <= 1.5x)")  # fmt: skip
     return 0
