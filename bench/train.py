@@ -150,7 +150,7 @@ def main() -> int:
     if (run_dir / "manifest.json").is_file():
         export(run_dir, "locomo", args.out / "locomo-export", ["test"])
         cases, _ = load_locomo(args.out / "locomo-export" / "test.json")
-        systems = evaluate_on(student_dir, cases, baselines)
+        systems = evaluate_on(student_dir, cases, baselines, progress=True)  # ~55k pairs
         result["test_all_turns"] = systems
         print(f"\n## test split as LoCoMo, every turn of the dialogue a candidate ({len(cases)} queries)\n")
         print(format_table(systems, ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10", "ece")))
