@@ -117,6 +117,13 @@ def main() -> int:
     if not args.data.is_dir():
         print(f"error: {args.data}: no dataset; build it first (make run)", file=sys.stderr)
         return 2
+    if args.heldout is not None:  # before training, not after it
+        seeds = [json.loads((d / "manifest.json").read_text(encoding="utf-8"))["seed"]
+                 for d in (args.data.parent, args.heldout) if (d / "manifest.json").is_file()]  # fmt: skip
+        if len(seeds) == 2 and seeds[0] == seeds[1]:
+            print(f"error: {args.heldout}: built with the training data's seed {seeds[0]}, so from the same "
+                  "dialogues; build it with another (--set seed=99)", file=sys.stderr)  # fmt: skip
+            return 2
     torch.set_num_threads(args.threads)
     student_dir = args.out / "student"
     baselines = ["bm25", "embedding"]

@@ -47,3 +47,14 @@ def test_heldout_sample_is_per_skill_seeded_and_from_every_split(tmp_path: Path)
     # every turn said before the query is a candidate, not only the pool's
     assert all(c.positives for c in everything)
     assert max(len(c.candidates) for c in everything) > 12
+
+
+def test_heldout_built_with_the_training_seed_is_refused_before_training(tmp_path: Path):
+    run = tmp_path / "run"
+    fast_build(run)
+    cmd = [sys.executable, str(ROOT / "bench" / "train.py"), "--data", str(run / "dataset"), "--heldout", str(run),
+           "--out", str(tmp_path / "out")]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "seed" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # nothing trained
