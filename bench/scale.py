@@ -84,6 +84,7 @@ class TreeMemory:
     def __init__(self) -> None:
         import psutil
 
+        self._psutil = psutil
         self._me = psutil.Process()
         self.peak_worker_mib = self.peak_tree_mib = 0.0
         self._stop = threading.Event()
@@ -91,12 +92,10 @@ class TreeMemory:
         self._thread.start()
 
     def _run(self) -> None:
-        import psutil
-
         while not self._stop.wait(1.0):
             sizes = []
             for proc in self._me.children(recursive=True):
-                with contextlib.suppress(psutil.Error):  # ended between the listing and the read
+                with contextlib.suppress(self._psutil.Error):  # ended between the listing and the read
                     sizes.append(proc.memory_info().rss / 2**20)
             if sizes:
                 self.peak_worker_mib = max(self.peak_worker_mib, max(sizes))
@@ -153,7 +152,7 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
     figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if tree is not None:
         figures.update(tree.stop())
-        engine.close()
+    engine.close()
     return figures
 
 

@@ -63,10 +63,9 @@ def heldout_cases(run_dir: Path, out: Path, per_skill: int, seed: int = 0) -> li
     the query a candidate (the LoCoMo export, read back by the loader that reads real files)."""
     if not (run_dir / "manifest.json").is_file():
         raise SystemExit(f"error: {run_dir}: not a build's run folder (no manifest.json)")
-    export(run_dir, "locomo", out)
+    written, _ = export(run_dir, "locomo", out)
     by_skill: dict[str, list] = defaultdict(list)
-    splits = json.loads((run_dir / "dataset" / "dataset_dict.json").read_text(encoding="utf-8"))["splits"]
-    for split in splits:  # in the dataset's order (train, validation, test), so the sample is the same every time
+    for split in written:  # in the dataset's order (train, validation, test), so the sample is the same every time
         for case in load_locomo(out / f"{split}.json")[0]:
             if case.positives:
                 by_skill[group_of(case)].append(case)
