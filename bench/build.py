@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipelines.manifest import read_manifest  # noqa: E402
+
 STAGES = ("generate", "candidates", "judge", "aggregate")
 
 
@@ -55,7 +59,7 @@ def main() -> int:
         for item in args.overrides:
             cmd += ["--set", item]
         cold_s, peak_mib = _timed(cmd)
-        manifest = json.loads((out / "manifest.json").read_text())
+        manifest = read_manifest(out)
         warm_s, _ = _timed(cmd)
         rng = random.Random(0)
         lost = []
@@ -64,7 +68,7 @@ def main() -> int:
             lost.append(rng.choice(shards))
             lost[-1].unlink()
         lost_s, _ = _timed(cmd)
-        resumed = json.loads((out / "manifest.json").read_text())
+        resumed = read_manifest(out)
     figures = {
         "config": args.config,
         "overrides": args.overrides,

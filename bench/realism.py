@@ -58,6 +58,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipelines.manifest import ManifestError, read_manifest
 from train.locomo import load_locomo, normalize_dia_id, parse_date
 
 TOKENS = 40_000
@@ -366,9 +367,8 @@ def world_kinds(run: Path) -> dict[str, Any]:
     """Distinct fact predicates and event kinds in the worlds of the run's generate shards (raw JSON: the records in
     any list of the world dict that have a `predicate`, or a `kind` in a list named like "fact..." or "event...")."""
     try:
-        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-        folder = run / "generate" / manifest["stage_keys"]["generate"]
-    except (OSError, ValueError, KeyError, TypeError):
+        folder = run / "generate" / read_manifest(run)["stage_keys"]["generate"]
+    except (ManifestError, KeyError, TypeError):
         return {}
     predicates: Counter[str] = Counter()
     events: Counter[str] = Counter()
@@ -547,8 +547,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     with tempfile.TemporaryDirectory() as tmp:
         if args.run is not None:
-            if not (args.run / "manifest.json").is_file():
-                print(f"error: {args.run}: not a run folder (no manifest.json)", file=sys.stderr)
+            try:
+                read_manifest(args.run)
+            except ManifestError as exc:
+                print(f"error: {exc}", file=sys.stderr)
                 return 2
             build_file = export_run(args.run, Path(tmp))
         else:

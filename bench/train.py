@@ -41,6 +41,7 @@ import torch
 from datasets import load_from_disk
 
 from pipelines.export import export
+from pipelines.manifest import ManifestError, read_manifest
 from train.config import load_train_config
 from train.data import rows_to_cases
 from train.distill import run
@@ -61,8 +62,10 @@ def evaluate_on(student_dir: Path, cases: list, baselines: list[str], progress: 
 def heldout_cases(run_dir: Path, out: Path, per_skill: int, seed: int = 0) -> list:
     """Up to `per_skill` queries of each skill with evidence, from every split of `run_dir`, every turn said before
     the query a candidate (the LoCoMo export, read back by the loader that reads real files)."""
-    if not (run_dir / "manifest.json").is_file():
-        raise SystemExit(f"error: {run_dir}: not a build's run folder (no manifest.json)")
+    try:
+        read_manifest(run_dir)
+    except ManifestError as exc:
+        raise SystemExit(f"error: {exc}") from None
     written, _ = export(run_dir, "locomo", out)
     by_skill: dict[str, list] = defaultdict(list)
     for split in written:  # in the dataset's order (train, validation, test), so the sample is the same every time
@@ -117,8 +120,12 @@ def main() -> int:
         print(f"error: {args.data}: no dataset; build it first (make run)", file=sys.stderr)
         return 2
     if args.heldout is not None:  # before training, not after it
-        seeds = [json.loads((d / "manifest.json").read_text(encoding="utf-8"))["seed"]
-                 for d in (args.data.parent, args.heldout) if (d / "manifest.json").is_file()]  # fmt: skip
+        try:  # the held-out build must be one; the training data may be a dataset folder of its own
+            trained = [args.data.parent] if (args.data.parent / "manifest.json").is_file() else []
+            seeds = [read_manifest(d).get("seed") for d in (*trained, args.heldout)]
+        except ManifestError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         if len(seeds) == 2 and seeds[0] == seeds[1]:
             print(f"error: {args.heldout}: built with the training data's seed {seeds[0]}, so from the same "
                   "dialogues; build it with another (--set seed=99)", file=sys.stderr)  # fmt: skip

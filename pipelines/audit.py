@@ -26,6 +26,7 @@ import judges
 from judges.anchor import NULL_ID
 from pipelines import figures
 from pipelines.calibrate import write_audit
+from pipelines.manifest import ManifestError, read_manifest
 from pipelines.report import BrowsedDialogue, BrowsedQuery, Section, browser_html, figure_html, render_report
 from pipelines.report import table_html as html_table
 from pipelines.shards import ShardError, write_atomic
@@ -74,13 +75,11 @@ def load_run(run_dir: Path) -> Run:
     if not run_dir.is_dir():
         raise RunError(f"{run_dir}: no such run folder")
     path = run_dir / "manifest.json"
-    if not path.is_file():
-        raise RunError(f"{path}: missing; a run folder gets it when `python -m pipelines.build` finishes")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = read_manifest(run_dir)
         config = BuildConfig.model_validate(manifest["config"])
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RunError(f"{path}: not valid JSON: {exc}") from None
+    except ManifestError as exc:
+        raise RunError(str(exc)) from None
     except (KeyError, TypeError):
         raise RunError(f"{path}: no build config under 'config'") from None
     except ValidationError as exc:

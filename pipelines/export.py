@@ -28,6 +28,7 @@ from datasets import Dataset, DatasetDict, Features, List, Value, disable_progre
 from huggingface_hub import HfApi
 
 from pipelines.formats import FLAGEMBEDDING_FEATURES, cross_encoder_pairs, flagembedding_records, locomo_samples
+from pipelines.manifest import ManifestError, read_manifest
 from pipelines.runfolder import check_dataset_folder
 from pipelines.shards import ShardError, alive, write_atomic
 from pipelines.split import SPLITS
@@ -120,14 +121,9 @@ def load_rows(run_dir: Path, splits: list[str] | None = None) -> dict[str, list[
 def load_dialogues(run_dir: Path) -> list[Dialogue]:
     """The run's generated dialogues (whole: the rows carry only each query's candidates), from the generate stage's
     shards that `manifest.json` names, in shard order."""
-    path = run_dir / "manifest.json"
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise ExportError(f"{path}: not a readable build manifest") from None
-    try:
-        return [g.dialogue for g in read_stage(run_dir, manifest, "generate", GeneratedDialogue)]
-    except ShardError as exc:
+        return [g.dialogue for g in read_stage(run_dir, read_manifest(run_dir), "generate", GeneratedDialogue)]
+    except (ManifestError, ShardError) as exc:
         raise ExportError(str(exc)) from None
 
 

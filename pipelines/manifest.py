@@ -34,6 +34,27 @@ def code_version() -> str:
     return f"{version}+g{commit}{'.dirty' if dirty else ''}"
 
 
+class ManifestError(ValueError):
+    """A run folder's manifest.json that is missing or unreadable; the message names the file."""
+
+
+def read_manifest(run_dir: Path) -> dict[str, Any]:
+    """A finished build's manifest.json as a dict; `ManifestError` naming the file when there is none or it is not a
+    JSON object (a build writes it last, so a folder without it is not a finished build)."""
+    path = run_dir / "manifest.json"
+    if not path.is_file():
+        raise ManifestError(f"{path}: missing; a run folder gets it when `python -m pipelines.build` finishes")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise ManifestError(f"{path}: not a JSON object")
+    return manifest
+
+
 def write_manifest(run_dir: Path, config: BuildConfig, body: dict[str, Any]) -> Path:
     manifest = {
         "schema_version": SCHEMA_VERSION,

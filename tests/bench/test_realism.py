@@ -113,7 +113,7 @@ def test_tiny_build_through_its_export(tmp_path: Path):
 
 def test_bad_input_is_one_line(tmp_path: Path, capsys):
     assert realism.main([str(tmp_path)]) == 2
-    assert "no manifest.json" in capsys.readouterr().err
+    assert f"{tmp_path / 'manifest.json'}: missing" in capsys.readouterr().err
     bad = tmp_path / "bad.json"
     bad.write_text('[{"qa": []}]')
     with pytest.raises(SystemExit, match="no 'conversation' object"):

@@ -171,6 +171,9 @@ def test_bad_runs_exit_2_naming_the_file(run_dir, tmp_path, capsys):
     (copy / "manifest.json").write_text("{")
     assert main([str(copy)]) == 2
     assert "manifest.json: not valid JSON" in capsys.readouterr().err
+    (copy / "manifest.json").write_text("[]")
+    assert main([str(copy)]) == 2
+    assert "manifest.json: not a JSON object" in capsys.readouterr().err
 
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:

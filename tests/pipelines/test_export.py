@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime
 
 import pytest
@@ -186,3 +187,12 @@ def test_locomo_samples_map_other_turn_ids_and_their_evidence():
         locomo_samples([_locomo_row("q4", "gone", ["D1:1"], "D1:2")], [plain])
     with pytest.raises(ValueError, match=r"gold memories \['D9:9'\] are not turns"):
         locomo_samples([_locomo_row("q5", "plain", ["D9:9"], "D1:1")], [plain])
+
+
+def test_locomo_export_of_a_folder_without_a_manifest_is_one_line_naming_it(run_dir, tmp_path, capsys):
+    """The LoCoMo format needs the whole dialogues, so the build's manifest: its absence is one line, not a trace."""
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir / "dataset", copy / "dataset")
+    assert main([str(copy), "--format", "locomo", "--out", str(tmp_path / "l")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and f"{copy / 'manifest.json'}: missing" in err and "Traceback" not in err
