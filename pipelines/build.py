@@ -57,7 +57,7 @@ from pipelines.rows import to_row
 from pipelines.runfolder import RunFolderError, RunFolderLocked, check_run_folder, lock
 from pipelines.shards import ShardError
 from pipelines.split import SPLITS, assign_splits, calibration_slice
-from pipelines.stages import StageStats, TooManyFailures, records, run_stage, stage_key
+from pipelines.stages import StageStats, TooManyFailures, read_as, records, run_stage, stage_key
 from providers.base import ProviderError
 from providers.batching import BatchPending
 from providers.budget import BudgetExceeded
@@ -71,6 +71,7 @@ from schemas import (
     DatasetRow,
     Example,
     GeneratedDialogue,
+    GeneratedQueries,
     Judgment,
     SoftLabel,
     TextEmbeddings,
@@ -151,7 +152,7 @@ def stage_keys(config: BuildConfig, eval_sets: EvalSets | None) -> dict[str, str
 
 
 def select_queries(
-    config: BuildConfig, generated: Sequence[list[GeneratedDialogue]], eval_sets: EvalSets | None
+    config: BuildConfig, generated: Sequence[list[GeneratedDialogue | GeneratedQueries]], eval_sets: EvalSets | None
 ) -> tuple[int, set[str], set[str], list[str]]:
     """One pass over the generated shards: how many queries, the near-duplicates and the contaminated ones (both
     dropped), and the dialogue ids. Shard by shard: near-duplicates are only looked for within a dialogue."""
@@ -271,7 +272,8 @@ def _build(
 
     # generate -> embed -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
     generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
-    n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, generated, eval_sets)
+    queries_only = read_as(generated, GeneratedQueries)  # the turns and world are not needed: ~4x faster to read
+    n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, queries_only, eval_sets)
     dropped = frozenset(duplicates | contaminated)
     embedded: Sequence[list[TextEmbeddings] | None] = [None] * len(bounds)
     stages: dict[str, StageStats] = {"generate": gen_stats}

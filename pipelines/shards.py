@@ -126,7 +126,7 @@ def verify(path: Path, entry: dict[str, Any] | None, field: str = "") -> bytes:
 def record_key(record: BaseModel) -> Any:
     """What must be unique among a stage's records: its id (or the tuple that identifies it)."""
     name = type(record).__name__
-    if name == "GeneratedDialogue":
+    if name in ("GeneratedDialogue", "GeneratedQueries"):
         return record.dialogue.dialogue_id  # type: ignore[attr-defined]
     if name == "Example":
         return record.query.query_id  # type: ignore[attr-defined]

@@ -171,6 +171,12 @@ class OnDisk(Sequence[list[R]]):
         return self._last[1]
 
 
+def read_as(shards: Sequence[list[Any]], model: type[R]) -> Sequence[list[Any]]:
+    """`shards` read back as `model` (a lighter view of the same lines, e.g. `GeneratedQueries`) when they are on disk;
+    in-memory shards as they are (the full records have every field a view has)."""
+    return OnDisk(shards.folder, model, shards.n) if isinstance(shards, OnDisk) else shards
+
+
 def records(shards: Sequence[list[R]]) -> Iterator[R]:
     """Every record of `shards`, shard by shard, one shard in memory at a time. A plain `for shard in shards`
     does not stream `OnDisk`: its loop variable holds the last shard while the next is read, two shards at once

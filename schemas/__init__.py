@@ -20,7 +20,7 @@ from schemas.config import (
 from schemas.dataset import DatasetRow, RowCandidate
 from schemas.dialogue import Dialogue, Session, Turn
 from schemas.embeddings import TextEmbeddings
-from schemas.example import Example, GeneratedDialogue
+from schemas.example import Example, GeneratedDialogue, GeneratedQueries
 from schemas.failure import Failure
 from schemas.grade import EVIDENCE_TIER, MAX_GRADE, NULL_GRADE, REASON_GRADE, grade_of, tier_of
 from schemas.judgment import Judgment
@@ -61,6 +61,7 @@ __all__ = [
     "Failure",
     "GenerateConfig",
     "GeneratedDialogue",
+    "GeneratedQueries",
     "JudgeConfig",
     "Judgment",
     "Memory",

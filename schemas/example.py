@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.base import Record
 from schemas.candidate import Candidate
@@ -33,6 +33,23 @@ class GeneratedDialogue(Record):
             if missing:
                 raise ValueError(f"query {q.query_id!r}: evidence ids {missing} are not turns of the dialogue")
         return self
+
+
+class _DialogueId(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    dialogue_id: str
+
+
+class GeneratedQueries(BaseModel):
+    """A read-back view of a `GeneratedDialogue` line: its dialogue's id and its queries, the dialogue's turns and the
+    world skipped unvalidated (about 4x faster to read; what `pipelines.build.select_queries` needs). Only for lines
+    that were validated as `GeneratedDialogue` when written, and checked against their stage index since."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    dialogue: _DialogueId
+    queries: list[Query]
 
 
 class Example(Record):

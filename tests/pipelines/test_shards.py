@@ -233,3 +233,29 @@ def test_readers_of_streamed_shards_hold_one_shard_at_a_time():
     n_queries, _, _, ids = select_queries(config, tracked, None)
     assert ids == ["dlg-00000", "dlg-00001", "dlg-00002"] and n_queries > 0
     assert tracked.alive == [0, 0, 0]
+
+
+def test_queries_read_back_as_a_view_select_the_same_as_whole_records(tmp_path):
+    """`select_queries` reads generate shards as `GeneratedQueries` (turns and world skipped): the same counts,
+    near-duplicates and dialogue ids as from the whole records, and a repeated dialogue is still refused."""
+    import generators
+    from pipelines.build import select_queries
+    from pipelines.stages import OnDisk, read_as
+    from schemas import GeneratedDialogue, GeneratedQueries, load_config
+
+    config = load_config("configs/tiny.toml")
+    shards = [[generators.generate_dialogue(config, 2 * i), generators.generate_dialogue(config, 2 * i + 1)]
+              for i in range(2)]  # fmt: skip
+    for i, shard in enumerate(shards):
+        write_shard(tmp_path / f"shard-{i:05d}.jsonl", shard)
+    whole = OnDisk(tmp_path, GeneratedDialogue, 2)
+    view = read_as(whole, GeneratedQueries)
+    assert isinstance(view[0][0], GeneratedQueries) and view[1][1].queries == shards[1][1].queries
+    assert select_queries(config, view, None) == select_queries(config, whole, None)
+    assert select_queries(config, view, None)[3] == ["dlg-00000", "dlg-00001", "dlg-00002", "dlg-00003"]
+    assert read_as(shards, GeneratedQueries) is shards  # in memory: the whole records serve
+
+    path = tmp_path / "shard-00001.jsonl"
+    path.write_text(path.read_text().splitlines()[0] + "\n" + path.read_text().splitlines()[0] + "\n")
+    with pytest.raises(ShardError, match="duplicate GeneratedQueries 'dlg-00002'"):
+        read_as(whole, GeneratedQueries)[1]  # a new view: `view` keeps the shard it read last
