@@ -117,13 +117,13 @@ def run_stage(
         for i, size in enumerate(sizes):
             path = folder / f"shard-{i:05d}.jsonl"
             entry = (index or {}).get(path.name)
-            reused = _reuse(path, entry, model, stats) if index is not None else None
+            reused = _reuse(path, entry, model if keep else None, stats) if index is not None else None
             if reused is None:
                 missing[i] = functools.partial(args, i)
                 continue
-            counts[i], failures[i] = len(reused), []
+            counts[i], failures[i] = reused[0], []
             if keep:
-                shards[i] = reused
+                shards[i] = reused[1]
             stats.reused += 1
             bar.update(size)
         for i, outcome in engine.map(task, missing):
@@ -196,8 +196,12 @@ def _write(path: Path, records: list[Any], failed: list[Failure]) -> None:
     append_index(path.parent, {"shard": path.name, **entry, "failures": len(failed)})
 
 
-def _reuse(path: Path, entry: dict[str, Any] | None, model: type[R], stats: StageStats) -> list[R] | None:
-    """The records of a complete shard that verifies against its index entry and kept nothing aside; else None.
+def _reuse(
+    path: Path, entry: dict[str, Any] | None, model: type[R] | None, stats: StageStats
+) -> tuple[int, list[R]] | None:
+    """(record count, records) of a complete shard that verifies against its index entry and kept nothing aside;
+    else None. `model=None` (a streamed stage, read back when needed): verified, not parsed, records `[]`. The
+    bytes match the sha256 listed after they were written from validated records, so a parse would find them valid.
 
     A shard that does not verify gets one warning line naming the file (and counts as repaired); one that kept
     items aside is quietly computed again, to retry them.
@@ -205,7 +209,8 @@ def _reuse(path: Path, entry: dict[str, Any] | None, model: type[R], stats: Stag
     if entry is None and not path.exists():
         return None  # never written: the ordinary case of a stage not yet run
     try:
-        records = parse_shard(path, verify(path, entry), model)
+        data = verify(path, entry)
+        records = parse_shard(path, data, model) if model is not None else []
     except ShardError as exc:
         log.warning("%s; recomputing the shard", exc)
         stats.repaired += 1
@@ -213,7 +218,7 @@ def _reuse(path: Path, entry: dict[str, Any] | None, model: type[R], stats: Stag
     if entry and entry.get("failures"):
         stats.retried += 1
         return None
-    return records
+    return len(data.splitlines()), records
 
 
 def _check_failures(
