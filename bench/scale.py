@@ -111,8 +111,8 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
     from pipelines import tasks
     from pipelines.build import select_queries, stage_keys
     from pipelines.engine import LocalEngine, RayEngine
-    from pipelines.stages import run_stage
-    from schemas import Example, GeneratedDialogue, load_config
+    from pipelines.stages import read_as, run_stage
+    from schemas import Example, GeneratedDialogue, GeneratedQueries, load_config
 
     sets = [f"generate.dialogues={n}", f"shard_size={shard_size}", 'candidates.retrievers=["bm25"]']
     config = load_config(config_path, sets)
@@ -131,7 +131,7 @@ def child(n: int, shard_size: int, config_path: str, out: Path, candidates: bool
     figures["reused_shards"] = made.reused
     figures["rss_after_generate_mib"] = round(rss_mib(), 1)
     t0 = time.perf_counter()
-    _, duplicates, _, _ = select_queries(config, generated, None)
+    _, duplicates, _, _ = select_queries(config, read_as(generated, GeneratedQueries), None)  # as the build does
     figures["rss_after_select_mib"] = round(rss_mib(), 1)
     stages = ["generate"]
     if candidates:
