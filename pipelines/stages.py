@@ -167,7 +167,10 @@ class OnDisk(Sequence[list[R]]):
         if self._last is None or self._last[0] != i:
             path = self.folder / f"shard-{i:05d}.jsonl"
             self._last = None  # let go of the previous shard before the next is read: one in memory, not two
-            self._last = (i, parse_shard(path, path.read_bytes(), self.model))
+            try:  # verified by hash when reused, so only a shard edited along with its index line gets here
+                self._last = (i, parse_shard(path, path.read_bytes(), self.model))
+            except ShardError as exc:
+                raise ShardError(f"{exc}; remove the shard and run the build again to recompute it") from None
         return self._last[1]
 
 

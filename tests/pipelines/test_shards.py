@@ -89,15 +89,39 @@ def stage(tmp_path, task=memories, **kwargs):
     ],
     ids=["emptied", "last-line-cut", "duplicated-line", "edited"],
 )
-def test_a_damaged_shard_that_still_parses_is_recomputed_never_reused(tmp_path, caplog, damage):
+@pytest.mark.parametrize("keep", [True, False], ids=["kept", "streamed"])
+def test_a_damaged_shard_that_still_parses_is_recomputed_never_reused(tmp_path, caplog, damage, keep):
+    """Streamed (`keep=False`), a reused shard is verified by its hash, not parsed: the same damage is caught."""
     first, _ = stage(tmp_path)
     path = tmp_path / "s" / "k" / "shard-00001.jsonl"
     path.write_bytes(damage(path.read_bytes()))
     with caplog.at_level("WARNING", logger="pipelines.stages"):
-        again, stats = stage(tmp_path)
-    assert again == first and (stats.reused, stats.computed, stats.repaired) == (1, 1, 1)
+        again, stats = stage(tmp_path, keep=keep)
+    assert [again[i] for i in range(2)] == first and (stats.reused, stats.computed, stats.repaired) == (1, 1, 1)
     assert caplog.text.count("WARNING") == 1 and f"{path}: " in caplog.text and "recomputing the shard" in caplog.text
     assert stage(tmp_path)[1].computed == 0  # the recomputed shard is listed again
+
+
+def test_a_streamed_shard_edited_with_its_index_line_is_one_line_naming_it_when_read(tmp_path):
+    """Reuse trusts a hash that matches (it is not parsed again); a shard edited together with its index entry is
+    refused, naming the file, when a later stage reads it."""
+    import json
+
+    from pipelines.shards import digest
+
+    stage(tmp_path)
+    folder = tmp_path / "s" / "k"
+    path = folder / "shard-00001.jsonl"
+    path.write_bytes(b'{"memory_id": "m1"}\n')  # not a valid Memory (no text)
+    index = [json.loads(line) for line in (folder / "index.jsonl").read_text().splitlines()]
+    for entry in index:
+        if entry["shard"] == path.name:
+            entry.update(records=1, sha256=digest(path.read_bytes()))
+    (folder / "index.jsonl").write_text("".join(json.dumps(e) + "\n" for e in index))
+    shards, stats = stage(tmp_path, keep=False)
+    assert (stats.reused, stats.computed, stats.repaired) == (2, 0, 0)
+    with pytest.raises(ShardError, match=r"shard-00001.jsonl:1: not a valid Memory: .*; remove the shard and run"):
+        shards[1]
 
 
 def test_a_shard_the_index_does_not_list_is_recomputed(tmp_path, caplog):
