@@ -16,6 +16,7 @@ Measured on this 2-core machine (one thread each, two benches side by side), aft
 | 10 000 | 10 | 54.0 | 10.1 | 301 MiB | 408 MiB (**1.01x**) | 114.3 + 58.1 kB |
 | 1 000, generate only | 10 | 56.7 | - | 300 MiB | 307 MiB | 114.1 kB |
 | 100 000, generate only | 10 | 50.5 | - | 305 MiB | 318 MiB (**1.04x**) | 114.3 kB |
+| 100 000 (`--keep`, three sittings) | 10 | (~55) | ~9.5 computed | 289 MiB | 406 MiB (**1.01x**) | 114.3 + 58.1 kB |
 | 1 000 | 1000 | 50.7 | 12.4 | 815 MiB | 1 272 MiB | 114.1 + 58.1 kB |
 | 10 000 | 1000 | 47.0 | 10.4 | 811 MiB | 1 542 MiB (**1.21x**) | 114.3 + 58.1 kB |
 
@@ -25,7 +26,11 @@ largest process under it 455 MiB, the whole tree 1,761 MiB (raylet, GCS, object 
 the driver, which reads every input shard and writes every output, competes with the workers for a CPU.
 
 `--keep DIR` builds in DIR/<size> and keeps it; a second run resumes what is complete there (a build that outlasts a
-session: the 100k run with candidates is ~3 hours of one core here).
+session: the 100k run with candidates is ~3 hours of one core here). The 100k row above is such a run: generate and
+23k dialogues of candidates in earlier sittings, the last one resumed (hashing 12,303 kept shards, ~3.5 min) and
+computed the other 77k dialogues of candidates (~9.5 dlg/s, a second job on the other core); its peak RSS (getrusage)
+is that last sitting's, which held the whole stage's reuse and select pass; `ps` showed 428 MiB flat from 6k to
+22k dialogues of candidates in the first. 2,000,000 examples, 11.4 + 5.8 GB of shards.
 
 Three things had held memory as the build grew, each with a test that fails without its fix:
 - a stage kept the last shard's records while computing the next, and `OnDisk` the last shard read while reading
@@ -39,15 +44,15 @@ Three things had held memory as the build grew, each with a test that fails with
   bound that grows per dialogue).
 Before them: 1k -> 10k at shard_size 1000 was 1.85x, at shard_size 10 1.56x. What is left grows with the shard,
 not the build: one shard's records (~0.5 GB for 1,000 of today's ~520-turn dialogues) and the bounded caches
-(the candidates stage's word sets: ~100 MiB). 100k dialogues with candidates is ~2.6 hours of one core here
-(candidates ~11/s); it was not run, generate alone was (`--generate-only`).
+(the candidates stage's word sets: ~100 MiB). 100k dialogues with candidates: 406 MiB peak, the row above.
 
 On paper, 10^7 dialogues with `--engine ray` on 256 CPUs: ~10 dialogues/s per CPU for generate + candidates is
 ~1e6 CPU-seconds, ~65 minutes of cluster time; but 1.7 TB of shards (1.14 + 0.58 TB) that the driver alone writes
 and hashes at 100-200 MB/s is 2.5-5 hours, so the driver sets the pace well before 256 CPUs: workers must write
 their own shards to shared storage for such a build. Driver memory: the shards in flight (two per CPU, only while
 they are sent), one shard read back at a time, and the dialogue ids (~0.7 GB at 10^7). `select_queries` is one
-serial pass over the generate shards (~3 hours at 100 MB/s: it would have to run per shard on the workers). Not
+serial pass over the generate shards (read as `GeneratedQueries`, ~135 MB/s here: ~2.3 hours at 10^7; it would have
+to run per shard on the workers). Not
 yet streaming: the calibration slice, the audit and the dataset rows hold every example (20 per dialogue),
 judgment (~140 per query with three teachers) and label in memory: at 10^7 dialogues that is far past one
 machine, so the audit would have to sample and the export write per shard before such a build can finish.
