@@ -272,7 +272,7 @@ def _build(
 
     # generate -> embed -> candidates -> judge stream shard by shard (see `pipelines.stages.OnDisk`)
     generated, gen_stats = run("generate", GeneratedDialogue, tasks.generate, lambda i: (config, bounds[i]))
-    queries_only = read_as(generated, GeneratedQueries)  # the turns and world are not needed: ~4x faster to read
+    queries_only = read_as(generated, GeneratedQueries)  # no turns or world: ~8x faster to select
     n_queries, duplicates, contaminated, dialogue_ids = select_queries(config, queries_only, eval_sets)
     dropped = frozenset(duplicates | contaminated)
     embedded: Sequence[list[TextEmbeddings] | None] = [None] * len(bounds)

@@ -43,7 +43,7 @@ class _DialogueId(BaseModel):
 
 class GeneratedQueries(BaseModel):
     """A read-back view of a `GeneratedDialogue` line: its dialogue's id and its queries, the dialogue's turns and the
-    world skipped unvalidated (about 4x faster to read; what `pipelines.build.select_queries` needs). Only for lines
+    world skipped unvalidated (about 4x faster to parse; what `pipelines.build.select_queries` needs). Only for lines
     that were validated as `GeneratedDialogue` when written, and checked against their stage index since."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
