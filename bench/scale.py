@@ -52,10 +52,10 @@ and hashes at 100-200 MB/s is 2.5-5 hours, so the driver sets the pace well befo
 their own shards to shared storage for such a build. Driver memory: the shards in flight (two per CPU, only while
 they are sent), one shard read back at a time, and the dialogue ids (~0.7 GB at 10^7). `select_queries` is one
 serial pass over the generate shards (read as `GeneratedQueries`, ~135 MB/s here: ~2.3 hours at 10^7; it would have
-to run per shard on the workers). Not
-yet streaming: the calibration slice, the audit and the dataset rows hold every example (20 per dialogue),
-judgment (~140 per query with three teachers) and label in memory: at 10^7 dialogues that is far past one
-machine, so the audit would have to sample and the export write per shard before such a build can finish.
+to run per shard on the workers). Not yet streaming: the calibration slice, the audit and the dataset rows hold
+every example (20 per dialogue), judgment (~140 per query with three teachers) and label in memory: at 10^7
+dialogues that is far past one machine, so the audit would have to sample and the export write per shard before
+such a build can finish.
 """
 
 from __future__ import annotations
