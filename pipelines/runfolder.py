@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import logging
 import os
 import socket
@@ -23,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipelines.manifest import ManifestError, read_manifest
 from schemas import SCHEMA_VERSION
 
 log = logging.getLogger("pipelines.runfolder")
@@ -67,10 +67,9 @@ def check_run_folder(run_dir: Path) -> None:
             )
     else:
         try:
-            found = json.loads(path.read_text(encoding="utf-8")).get("schema_version")
-        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-            log.warning("%s: not a readable build manifest; building on (every shard is verified), it is rewritten",
-                        path)  # fmt: skip
+            found = read_manifest(run_dir).get("schema_version")
+        except ManifestError as exc:
+            log.warning("%s; building on (every shard is verified), it is rewritten", exc)
         else:
             if found != SCHEMA_VERSION:
                 raise RunFolderError(

@@ -8,14 +8,15 @@ connection.
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.handler_server import QuietServer
 
 
 @dataclass
@@ -50,16 +51,6 @@ def completion(content: str, model: str = "test-model") -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": max(1, len(content) // 4), "total_tokens": 0},
     }
-
-
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 256  # the default backlog of 5 drops connections when many clients connect at once
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # a client closed its keep-alive connection (a timeout, a retry): no traceback on the test's stderr
-        super().handle_error(request, client_address)
 
 
 @contextmanager
@@ -98,7 +89,7 @@ def serve(reply: Callable[[dict[str, Any]], Reply]) -> Iterator[Server]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    httpd = _Server(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
