@@ -34,6 +34,8 @@ from schemas.render import (
     qwen3_reranker_pair,
     render_memory,
     render_query,
+    undated_memory_text,
+    undated_query_text,
 )
 from schemas.version import SCHEMA_VERSION
 
@@ -84,4 +86,6 @@ __all__ = [
     "render_memory",
     "render_query",
     "tier_of",
+    "undated_memory_text",
+    "undated_query_text",
 ]

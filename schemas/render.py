@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -41,6 +42,21 @@ QWEN3_RERANKER_PREFIX = (
     'provided. Note that the answer can only be "yes" or "no".<|im_end|>\n<|im_start|>user\n'
 )
 QWEN3_RERANKER_SUFFIX = "<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n"
+
+
+_WHEN = r"\d{4}-\d{2}-\d{2} \([A-Z][a-z]{2}\) \d{2}:\d{2}"
+_MEMORY_DATE = re.compile(rf"^\[{_WHEN}\] ")
+_QUERY_DATE = re.compile(rf"^Asked on {_WHEN}\.\n", re.MULTILINE)
+
+
+def undated_memory_text(rendered: str) -> str:
+    """`render_memory`'s output without its date: what it renders for the same memory with no timestamp."""
+    return _MEMORY_DATE.sub("", rendered, count=1)
+
+
+def undated_query_text(rendered: str) -> str:
+    """`render_query`'s output without its "Asked on" line: what it renders with no query time."""
+    return _QUERY_DATE.sub("", rendered, count=1)
 
 
 def qwen3_reranker_pair(instruction: str, query: str, document: str) -> str:

@@ -118,7 +118,8 @@ class FloorConfig(_Section):
     interpolate: str | None = Field(
         default=None,
         description="a split of the dataset to choose on: the student becomes the mix of its and its start's weights "
-        "with the most of the student that keeps the floor there (start = model)",
+        "(start = model), or its cross-encoder term is scaled down (embedding_prior, start = embedding), by the most "
+        "of the student that keeps the floor there",
     )
 
 
@@ -139,6 +140,11 @@ class TrainConfig(_Section):
         description="what the main dataset's candidates are fitted to: the teachers' graded soft label, or binary gold",
     )
     max_length: int | None = Field(default=None, ge=8)
+    embedding_prior: bool = Field(
+        default=False,
+        description="cross-encoder: add the start's own embedding cosine to the logit, fitted before training, with "
+        "the head zeroed (step 0 is the start's ranking; scoring.rerankers.prior)",
+    )
     seed: int = 13
     datasets: dict[str, DatasetSource] = Field(default_factory=dict, description="extra datasets by name")
     engine: EngineConfig = Field(default_factory=EngineConfig)
@@ -163,11 +169,14 @@ class TrainConfig(_Section):
             )
         if floor is not None and floor.split == self.datasets[floor.dataset].split:
             raise ValueError(f"evaluation.floor.split: {floor.split!r} is what datasets.{floor.dataset} trains on")
+        if self.embedding_prior and self.student != "cross_encoder":
+            raise ValueError(f"embedding_prior: only the cross_encoder student has one, not {self.student}")
         if floor is not None and floor.interpolate is not None:
-            if floor.start != "model":
+            if floor.start != ("embedding" if self.embedding_prior else "model"):
                 raise ValueError(
-                    'evaluation.floor.interpolate: needs start = "model" (a start with the student\'s own head; '
-                    "an embedding start has no weights to mix)"
+                    'evaluation.floor.interpolate: needs start = "model" (a start with the student\'s own head), or '
+                    'embedding_prior = true with start = "embedding" (the prior is the start); a bi-encoder start '
+                    "has no head to mix with"
                 )
             if floor.interpolate in (floor.split, self.datasets[floor.dataset].split):
                 raise ValueError(

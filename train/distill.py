@@ -28,7 +28,8 @@ from accelerate import PartialState
 from transformers import TrainerCallback, set_seed
 
 from schemas import DatasetRow
-from scoring.rerankers import KINDS, Student, load_student
+from scoring.rerankers import KINDS, CrossEncoderStudent, Student, load_student
+from scoring.rerankers.prior import EmbeddingPrior
 from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
@@ -130,6 +131,8 @@ def run(
         stage_started = time.monotonic()
         set_seed(config.seed)  # before loading: a new classification head is initialised from it
         student = load_student(config.student, start_from, max_length=max_length)
+        if config.embedding_prior and isinstance(student, CrossEncoderStudent) and student.prior is None:
+            student.prior = EmbeddingPrior(encoder=base)  # the first stage: fitted to its labels, head zeroed
         max_length = student.max_length
         trainer, result = train_stage(
             student,

@@ -13,7 +13,7 @@ import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
-from scoring.rerankers import Student
+from scoring.rerankers import CrossEncoderStudent, Student
 from train.batching import padding_share, token_budget_batches
 from train.config import EngineConfig, LoraConfig, StageConfig
 from train.groups import group_collator, pointwise_collator, tokenized, unit_lengths
@@ -179,9 +179,11 @@ def prepare_batches(
     student: Student, stage: StageConfig, engine: EngineConfig, examples: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], Any]:
     """The Trainer's dataset and collator: tokenized once; with `stage.max_tokens`, each item is a prepared
-    token-budget batch of examples (or groups) of similar length, else each item is one example (or group)."""
+    token-budget batch of examples (or groups) of similar length, else each item is one example (or group).
+    A cross-encoder with a new embedding prior has it fitted to these examples' labels here (`start_prior`)."""
     pack = use_packing(student, engine)
     units = tokenized(student, examples)
+    start_prior(student, units)
     dataset: list[dict[str, Any]] = units
     if stage.max_tokens is not None:
         lengths = unit_lengths(units)
@@ -197,6 +199,23 @@ def prepare_batches(
         )
     collator = (group_collator if stage.loss == "infonce" else pointwise_collator)(student, pack=pack)
     return dataset, collator
+
+
+def start_prior(student: Student, units: list[dict[str, Any]]) -> None:
+    """Fit a new embedding prior (`scoring.rerankers.prior`) to the stage's labels: pointwise or group members."""
+    if not isinstance(student, CrossEncoderStudent) or student.prior is None or student.prior.weight is not None:
+        return
+    features = [f for u in units for f in u["features"]]
+    labels = [label for u in units for label in (u["labels"] if "labels" in u else [u["label"]])]
+    student.start_prior(features, labels)
+    log.info(
+        "embedding prior fitted on %d examples: logit = cross-encoder + %.3f * cosine %+.3f (head zeroed)",
+        len(labels),
+        student.prior.weight,
+        student.prior.bias,
+    )
+    if student.prior.weight == 0:
+        log.warning("embedding prior: the labels do not rise with the start's cosine; the prior only calibrates")
 
 
 _LAYER = re.compile(r"\.layers?\.(\d+)\.")

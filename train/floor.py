@@ -16,16 +16,23 @@ in `ALPHAS` that keeps the floor on that split, chosen there and reported on the
 start itself, so the floor holds on the choosing split by construction; a model that learned without forgetting
 keeps alpha = 1 and is not rewritten. Both models must have the same weights by name and shape (a reranker start:
 Qwen3-Reranker, or a cross-encoder checkpoint; LoRA adapters are merged before).
+
+A cross-encoder trained with `embedding_prior = true` (`scoring.rerankers.prior`) mixes in output space instead, with
+`start = "embedding"`: alpha is the share of the cross-encoder term in its logit, `alpha * ce + weight * cos + bias`,
+so alpha 0 ranks exactly as the start's embeddings do, and the floor holds on the choosing split by construction too.
+Only `memdistill_student.json` is rewritten.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from schemas import RerankCase
+from scoring.rerankers import load_student
 from train.config import FloorConfig, TrainConfig
 from train.data import load_dataset_dir, rows_to_cases
 
@@ -45,16 +52,60 @@ def floor_cases(config: TrainConfig, floor: FloorConfig, split: str) -> list[Rer
     return [c for c in rows_to_cases(dataset[split], name=f"{source.path} {split}") if c.positives]
 
 
+def _largest_alpha(score_of: Callable[[float], float], metric: str, tolerance: float) -> tuple[float, list, float]:
+    """The largest alpha in ALPHAS whose score keeps the start's (alpha 0) less the tolerance: (alpha, tried, start)."""
+    start_score = score_of(0.0)
+    tried = []
+    for alpha in ALPHAS:
+        score = start_score if alpha == 0.0 else score_of(alpha)  # alpha 0 is the start, scored above
+        tried.append({"alpha": alpha, metric: score})
+        if score >= start_score - tolerance:
+            break
+    return alpha, tried, start_score
+
+
 def interpolate_to_floor(
     config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32
 ) -> dict[str, Any]:
     """Choose alpha on `floor.interpolate` (see the module doc); rewrite `student_dir` with the mix when alpha < 1."""
-    from scoring.rerankers import load_student
     from train.evaluate import evaluate_scores
     from train.score import load_for_inference, score_cases
 
     assert floor.interpolate is not None
     cases = floor_cases(config, floor, floor.interpolate)
+    judge = load_for_inference(student_dir, config.student)
+
+    def evaluated() -> float:
+        return evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
+
+    if config.embedding_prior:  # output space: alpha is the cross-encoder's share of the logit
+        prior = judge.prior  # type: ignore[attr-defined]
+
+        def score_of(alpha: float) -> float:
+            prior.share = alpha
+            return evaluated()
+
+        alpha, tried, start_score = _largest_alpha(score_of, floor.metric, floor.tolerance)
+        if alpha < 1:
+            saved = load_student(config.student, student_dir)
+            saved.prior.share = alpha  # type: ignore[attr-defined]
+            saved.write_settings(student_dir)
+    else:  # weight space
+        alpha, tried, start_score = _mix_weights(config, judge, student_dir, start, evaluated, floor)
+    return {
+        "split": floor.interpolate,
+        "queries": len(cases),
+        "metric": floor.metric,
+        "space": "output" if config.embedding_prior else "weights",
+        "start_score": start_score,
+        "alpha": alpha,
+        "tried": tried,
+    }
+
+
+def _mix_weights(
+    config: TrainConfig, judge: Any, student_dir: Path, start: str, evaluated: Callable[[], float], floor: FloorConfig
+) -> tuple[float, list, float]:
     trained = load_student(config.student, student_dir)  # as saved: the weights and dtypes the mix is written in
     begun = load_student(config.student, start).model.state_dict()
     weights = trained.model.state_dict()
@@ -69,31 +120,15 @@ def interpolate_to_floor(
     def mixed(alpha: float) -> dict[str, torch.Tensor]:
         return {k: (alpha * w.float() + (1 - alpha) * begun[k].float()).to(w.dtype) for k, w in weights.items()}
 
-    judge = load_for_inference(student_dir, config.student)
-
     def score_of(alpha: float) -> float:
         judge.model.load_state_dict(mixed(alpha))  # copied into the inference model's device and dtype
-        return evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
+        return evaluated()
 
-    start_score = score_of(0.0)  # alpha 0 is the start: its weights are loaded once
-    target = start_score - floor.tolerance
-    tried = []
-    for alpha in ALPHAS:
-        score = start_score if alpha == 0.0 else score_of(alpha)  # alpha 0 is the start, scored above
-        tried.append({"alpha": alpha, floor.metric: score})
-        if score >= target:
-            break
+    alpha, tried, start_score = _largest_alpha(score_of, floor.metric, floor.tolerance)
     if alpha < 1:
         trained.model.load_state_dict(mixed(alpha))
         trained.save(student_dir)
-    return {
-        "split": floor.interpolate,
-        "queries": len(cases),
-        "metric": floor.metric,
-        "start_score": start_score,
-        "alpha": alpha,
-        "tried": tried,
-    }
+    return alpha, tried, start_score
 
 
 def check_floor(config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32) -> dict:
@@ -134,8 +169,9 @@ def floor_line(result: dict[str, Any]) -> str:
 
 
 def interpolation_line(result: dict[str, Any]) -> str:
+    what = "weights mixed with its start" if result.get("space") != "output" else "cross-encoder term scaled"
     return (
-        f"weights mixed with its start: alpha {result['alpha']:.1f} of the student, chosen on {result['split']} "
+        f"{what}: alpha {result['alpha']:.1f} of the student, chosen on {result['split']} "
         f"({result['queries']} queries; {result['metric']} "
         + ", ".join(f"{t['alpha']:.1f}: {t[result['metric']]:.3f}" for t in result["tried"])
         + f"; start {result['start_score']:.3f})"

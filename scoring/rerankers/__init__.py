@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from scoring.rerankers.base import STUDENT_FILE, Student
+from scoring.rerankers.base import STUDENT_FILE, Student, read_json, saved_settings
 from scoring.rerankers.cross_encoder import CrossEncoderStudent
 from scoring.rerankers.qwen3 import Qwen3Student
 
 STUDENTS: dict[str, type[Student]] = {"qwen3": Qwen3Student, "cross_encoder": CrossEncoderStudent}
 KINDS: tuple[str, ...] = tuple(STUDENTS)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read: {exc}") from None
-
-
-def saved_settings(path: str | Path) -> dict[str, Any]:
-    """What `Student.save` wrote next to the weights (empty for a checkpoint not saved by memdistill)."""
-    p = Path(path) / STUDENT_FILE
-    return _read_json(p) if p.is_file() else {}
 
 
 def detect_kind(path: str | Path) -> str:
@@ -40,7 +26,7 @@ def detect_kind(path: str | Path) -> str:
     config = Path(path) / "config.json"
     if not config.is_file():
         raise ValueError(f"{path}: no config.json; is this a model directory?")
-    archs = _read_json(config).get("architectures") or []
+    archs = read_json(config).get("architectures") or []
     if any("CausalLM" in a for a in archs):
         return "qwen3"
     if any(a.endswith(("ForSequenceClassification", "Model")) for a in archs):

@@ -21,6 +21,19 @@ Triple = tuple[str, str, str]
 STUDENT_FILE = "memdistill_student.json"
 
 
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read: {exc}") from None
+
+
+def saved_settings(path: str | Path) -> dict[str, Any]:
+    """What `Student.save` wrote next to the weights (empty for a checkpoint not saved by memdistill)."""
+    p = Path(path) / STUDENT_FILE
+    return read_json(p) if p.is_file() else {}
+
+
 class Student:
     kind: ClassVar[str]
     default_max_length: ClassVar[int]
@@ -85,6 +98,9 @@ class Student:
         """Write `memdistill_student.json` (kind, max_length) so loading needs no flags; return the directory."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        settings = {"kind": self.kind, "max_length": self.max_length}
-        (out / STUDENT_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+        (out / STUDENT_FILE).write_text(json.dumps(self.settings(), indent=2) + "\n", encoding="utf-8")
         return out
+
+    def settings(self) -> dict[str, Any]:
+        """What `memdistill_student.json` holds: what loading needs beyond the weights."""
+        return {"kind": self.kind, "max_length": self.max_length}

@@ -19,6 +19,8 @@ from schemas import (
     Turn,
     render_memory,
     render_query,
+    undated_memory_text,
+    undated_query_text,
 )
 
 T0 = datetime(2023, 6, 14, 10, 5)
@@ -133,6 +135,17 @@ def test_render_memory_and_query():
     assert render_memory(Memory(memory_id="x", text="bare")) == "bare"
     q = render_query("Where does she live?", [ContextTurn(speaker="Ben", text="How is Anna?")], T0)
     assert q == "Conversation so far:\nBen: How is Anna?\nAsked on 2023-06-14 (Wed) 10:05.\nWhere does she live?"
+
+
+@pytest.mark.parametrize("context", [[], [ContextTurn(speaker="Ben", text="Asked on 2023-06-14 (Wed) 10:05.")]])
+def test_undated_text_is_what_rendering_without_a_date_gives(context):
+    text = "On [2023-06-14 (Wed) 10:05] I moved to Porto."  # a date inside the text stays
+    dated = render_memory(Memory(memory_id="m", speaker="Anna", timestamp=T0, text=text))
+    assert undated_memory_text(dated) == render_memory(Memory(memory_id="m", speaker="Anna", text=text))
+    assert undated_memory_text(text) == text
+    query = render_query("Where does she live?", context, T0)
+    assert undated_query_text(query) == render_query("Where does she live?", context, None)
+    assert undated_query_text(undated_query_text(query)) == undated_query_text(query)
 
 
 def test_case_positives_must_be_candidates():
