@@ -44,8 +44,9 @@ from pipelines.export import export
 from pipelines.manifest import ManifestError, read_manifest
 from train.config import load_train_config
 from train.data import rows_to_cases
-from train.distill import run
+from train.distill import SUMMARY_FILE, run
 from train.evaluate import evaluate_systems, format_table, group_of
+from train.floor import FloorError, interpolation_line
 from train.locomo import load_locomo
 from train.score import load_for_inference, score_cases
 
@@ -137,12 +138,21 @@ def main() -> int:
 
     if not args.skip_train:
         config = load_train_config(args.config, args.overrides)
+        floor = config.evaluation.floor  # kept when it interpolates: the mix it chooses is the student measured here
+        floor = floor if floor is not None and floor.interpolate is not None else None
         config = config.model_copy(
-            update={"evaluation": config.evaluation.model_copy(update={"split": None, "floor": None})}
+            update={"evaluation": config.evaluation.model_copy(update={"split": None, "floor": floor})}
         )
         started = time.monotonic()
-        summary = run(config, args.data, student_dir, resume=args.resume)
+        try:
+            summary = run(config, args.data, student_dir, resume=args.resume)
+        except FloorError as exc:  # measured below all the same: the general table says by how much
+            print(f"floor: {exc}")
+            summary = json.loads((student_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
         result["train_seconds"] = round(time.monotonic() - started, 1)
+        if "interpolation" in summary:
+            result["interpolation"] = summary["interpolation"]
+            print(interpolation_line(summary["interpolation"]))
         result["stages"] = summary["stages"]
         print(f"trained in {result['train_seconds']} s: " + ", ".join(
             f"{s['name']} {s['steps']} steps {s['seconds']} s loss {s['first_loss']:.3f}->{s['last_loss']:.3f}"

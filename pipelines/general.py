@@ -2,7 +2,7 @@
 into training (`[datasets.general]` in a train config) so a student keeps the plain matching it started with.
 
     python -m pipelines.general [--out runs/general/dataset] [--source FILE] [--queries 4000] [--test 500]
-                                [--validation 0] [--negatives 7] [--seed 13]
+                                [--validation 500] [--negatives 7] [--seed 13]
 
 Source: the Chit-Chat Challenge corpus of the BYU PCC lab, packaged on PyPI as `chitchat-dataset` (MIT licence;
 7,168 open-domain conversations between people, 258k messages), or any file in its format (`--source`): a JSON
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", type=Path, default=None, help="conversations JSON (default: chitchat-dataset's)")
     p.add_argument("--queries", type=int, default=4000)
     p.add_argument("--test", type=int, default=500, help="held-out rows (a test split); 0: none")
-    p.add_argument("--validation", type=int, default=0, help="more held-out rows, to choose on (a validation split)")
+    p.add_argument("--validation", type=int, default=500, help="more held-out rows, to choose on (a validation split)")
     p.add_argument("--negatives", type=int, default=7)
     p.add_argument("--seed", type=int, default=13)
     args = p.parse_args(argv)

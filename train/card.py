@@ -10,6 +10,17 @@ from train.config import TrainConfig
 from train.evaluate import format_table
 from train.floor import floor_line, interpolation_line
 
+_PRIOR_USE = """The logit adds the base model's embedding cosine (an embedding prior: `embedding_prior/` holds that encoder,
+`memdistill_student.json` its weight, bias and share), so load it whole through memdistill; sentence-transformers'
+`CrossEncoder` would read the cross-encoder term alone.
+
+```python
+from scoring.rerankers import load_student
+
+student = load_student(None, "{path}")
+scores = student.score([(instruction, query_side, rendered_memory)])  # in [0, 1]
+```"""
+
 _USE = {
     "cross_encoder": """```python
 from sentence_transformers import CrossEncoder
@@ -78,7 +89,8 @@ def model_card(
         ]
     if summary.get("interpolation"):
         parts.append(f"\nThe student's {interpolation_line(summary['interpolation'])}.")
-    parts += ["", "## Use", _USE[config.student].format(path=summary["out"]), ""]
+    use = _PRIOR_USE if config.embedding_prior else _USE[config.student]
+    parts += ["", "## Use", use.format(path=summary["out"]), ""]
     return "\n".join(parts)
 
 

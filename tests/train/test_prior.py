@@ -189,6 +189,8 @@ def test_distill_with_a_prior_fits_it_once_and_keeps_it_through_the_stages(
     summary = json.loads((out / "distill_summary.json").read_text())
     assert summary["floor"]["kept"] and summary["floor"]["start_score"] == 1.0
     assert summary["evaluation"]["student"]["map"] == 1.0
+    card = (out / "README.md").read_text()
+    assert "an embedding prior" in card and "load_student" in card and "CrossEncoder(" not in card
 
 
 def test_interpolation_scales_the_cross_encoder_term_until_the_floor_holds(
