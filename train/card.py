@@ -10,9 +10,9 @@ from train.config import TrainConfig
 from train.evaluate import format_table
 from train.floor import floor_line, interpolation_line
 
-_PRIOR_USE = """The logit adds the base model's embedding cosine (an embedding prior: `embedding_prior/` holds that encoder,
-`memdistill_student.json` its weight, bias and share), so load it whole through memdistill; sentence-transformers'
-`CrossEncoder` would read the cross-encoder term alone.
+_PRIOR_USE = """The logit adds the base model's embedding cosine (an embedding prior: `embedding_prior/` holds that
+encoder, `memdistill_student.json` its weight, bias and share), so load it whole through memdistill;
+sentence-transformers' `CrossEncoder` would read the cross-encoder term alone.
 
 ```python
 from scoring.rerankers import load_student

@@ -83,6 +83,11 @@ class StageConfig(_Section):
         description="token budget per device batch, examples grouped by length; batch_size is then a cap",
     )
     warmup: float = Field(default=0.1, ge=0, description="warmup steps, or a fraction of all steps when < 1")
+    train: Literal["all", "head"] = Field(
+        default="all",
+        description="what learns: every trainable weight, or the cross-encoder's output head alone on the frozen "
+        "encoder (a linear probe before fine-tuning: LP-FT, Kumar et al. 2022)",
+    )
     weight_decay: float = Field(default=0.0, ge=0)
     dialogue_negatives: int = Field(
         default=0, ge=0, description="easy negatives per query: other queries' candidates on its dialogue, label 0"
@@ -169,6 +174,9 @@ class TrainConfig(_Section):
             )
         if floor is not None and floor.split == self.datasets[floor.dataset].split:
             raise ValueError(f"evaluation.floor.split: {floor.split!r} is what datasets.{floor.dataset} trains on")
+        probes = [s.name for s in self.stages if s.train == "head"]
+        if probes and self.student != "cross_encoder":
+            raise ValueError(f"stages.{probes[0]}.train: only the cross_encoder student has a head of its own")
         if self.embedding_prior and self.student != "cross_encoder":
             raise ValueError(f"embedding_prior: only the cross_encoder student has one, not {self.student}")
         if floor is not None and floor.interpolate is not None:

@@ -256,7 +256,11 @@ def train_stage(
         student.model.get_input_embeddings().requires_grad_(False)
     if engine.freeze_layers:
         freeze_lowest_layers(student.model, engine.freeze_layers)
-    if engine.lora is not None:
+    if stage.train == "head":  # a linear probe: the encoder as it is, the head alone learns
+        assert isinstance(student, CrossEncoderStudent)  # the config allows it for no other student
+        student.model.requires_grad_(False)
+        student.head().requires_grad_(True)
+    elif engine.lora is not None:
         apply_lora(student, engine.lora, engine.gradient_checkpointing)
     dataset, collator = prepare_batches(student, stage, engine, examples)
     trainer = DistillTrainer(
@@ -273,6 +277,6 @@ def train_stage(
     if last is not None:
         log.info("stage %s: resuming from %s", stage.name, last)
     result = trainer.train(resume_from_checkpoint=last)
-    if engine.lora is not None:
+    if engine.lora is not None and stage.train != "head":
         merge_lora(student)
     return trainer, result

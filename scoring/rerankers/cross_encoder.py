@@ -78,13 +78,18 @@ class CrossEncoderStudent(Student):
         if self.prior is None or self.prior.weight is not None:
             return
         self.prior.weight, self.prior.bias = fit_prior([f[PRIOR_FEATURE] for f in features], labels)
-        head = [m for m in self.model.modules() if isinstance(m, torch.nn.Linear)][-1]
-        if head.out_features != 1:
-            raise ValueError(f"embedding prior: the model's last linear layer has {head.out_features} outputs, not 1")
+        head = self.head()
         with torch.no_grad():
             head.weight.zero_()
             if head.bias is not None:
                 head.bias.zero_()
+
+    def head(self) -> torch.nn.Linear:
+        """The one-logit output layer (the model's last linear layer)."""
+        head = [m for m in self.model.modules() if isinstance(m, torch.nn.Linear)][-1]
+        if head.out_features != 1:
+            raise ValueError(f"the model's last linear layer has {head.out_features} outputs, not 1")
+        return head
 
     def settings(self) -> dict[str, Any]:
         prior = {} if self.prior is None else {"embedding_prior": self.prior.settings()}

@@ -222,7 +222,7 @@ def test_interpolation_scales_the_cross_encoder_term_until_the_floor_holds(
 
 def test_a_prior_is_a_cross_encoder_option_and_mixes_against_the_embedding_start(tmp_path: Path) -> None:
     stage = {"name": "bce", "loss": "bce"}
-    with pytest.raises(ValueError, match="embedding_prior: only the cross_encoder"):
+    with pytest.raises(ValueError, match=r"embedding_prior: only the cross_encoder"):
         parse_train_config({"student": "qwen3", "embedding_prior": True, "stages": [stage]})
     floor = {"dataset": "held", "split": "test", "start": "model", "interpolate": "validation"}
     with pytest.raises(TrainConfigError, match='embedding_prior = true with start = "embedding"'):
@@ -234,3 +234,33 @@ def test_a_prior_is_a_cross_encoder_option_and_mixes_against_the_embedding_start
                 "evaluation": {"floor": floor},
             }
         )
+
+
+def test_a_probe_stage_trains_the_head_alone(minilm_dir: Path, matching_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "probe.toml"
+    config.write_text(
+        """student = "cross_encoder"
+embedding_prior = true
+max_length = 64
+[[stages]]
+name = "probe"
+loss = "bce"
+train = "head"
+max_steps = 3
+lr = 1e-2
+batch_size = 8
+warmup = 0
+[evaluation]
+split = "none"
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert distill.main(["--config", str(config), "--data", str(matching_dir), "--out", str(out)]) == 0
+    start = load_student("cross_encoder", minilm_dir).model.state_dict()
+    probed = load_student(None, out)
+    changed = {k for k, w in probed.model.state_dict().items() if not torch.equal(w, start[k])}
+    assert changed == {"classifier.weight", "classifier.bias"}  # zeroed, then fitted; the encoder as it was
+    assert probed.head().weight.abs().sum() > 0
+    with pytest.raises(ValueError, match=r"stages\.probe\.train: only the cross_encoder"):
+        parse_train_config({"student": "qwen3", "stages": [{"name": "probe", "loss": "bce", "train": "head"}]})
