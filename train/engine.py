@@ -203,11 +203,12 @@ def prepare_batches(
 
 def start_prior(student: Student, units: list[dict[str, Any]]) -> None:
     """Fit a new embedding prior (`scoring.rerankers.prior`) to the stage's labels: pointwise or group members."""
-    if not isinstance(student, CrossEncoderStudent) or student.prior is None or student.prior.weight is not None:
+    if not isinstance(student, CrossEncoderStudent) or student.prior is None:
         return
     features = [f for u in units for f in u["features"]]
     labels = [label for u in units for label in (u["labels"] if "labels" in u else [u["label"]])]
-    student.start_prior(features, labels)
+    if not student.start_prior(features, labels):
+        return
     log.info(
         "embedding prior fitted on %d examples: logit = cross-encoder + %.3f * cosine %+.3f (head zeroed)",
         len(labels),

@@ -72,17 +72,18 @@ class CrossEncoderStudent(Student):
         logits = model(**inputs).logits[:, 0]
         return logits if self.prior is None else self.prior.logits(logits, batch[PRIOR_FEATURE])
 
-    def start_prior(self, features: Sequence[dict[str, Any]], labels: Sequence[float]) -> None:
+    def start_prior(self, features: Sequence[dict[str, Any]], labels: Sequence[float]) -> bool:
         """Fit a new prior's weight and bias to `labels` (per tokenized example) and zero the head, so that step 0
-        is the base model's embedding ranking, calibrated. A prior that is already fitted is left as it is."""
+        is the base model's embedding ranking, calibrated; True when it did. A fitted prior is left as it is."""
         if self.prior is None or self.prior.weight is not None:
-            return
+            return False
         self.prior.weight, self.prior.bias = fit_prior([f[PRIOR_FEATURE] for f in features], labels)
         head = self.head()
         with torch.no_grad():
             head.weight.zero_()
             if head.bias is not None:
                 head.bias.zero_()
+        return True
 
     def head(self) -> torch.nn.Linear:
         """The one-logit output layer (the model's last linear layer)."""
