@@ -20,7 +20,8 @@ Qwen3-Reranker, or a cross-encoder checkpoint; LoRA adapters are merged before).
 A cross-encoder trained with `embedding_prior = true` (`scoring.rerankers.prior`) mixes in output space instead, with
 `start = "embedding"`: alpha is the share of the cross-encoder term in its logit, `alpha * ce + weight * cos + bias`,
 so alpha 0 ranks exactly as the start's embeddings do, and the floor holds on the choosing split by construction too.
-Only `memdistill_student.json` is rewritten.
+The logit is linear in alpha, so the student is scored once and every alpha is read from its two terms; only
+`memdistill_student.json` is rewritten.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import torch
 from schemas import RerankCase
 from scoring.rerankers import load_student
 from train.config import FloorConfig, TrainConfig
-from train.data import load_dataset_dir, rows_to_cases
+from train.data import case_triples, load_dataset_dir, rows_to_cases
 
 ALPHAS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)  # the student's share, most first
 
@@ -79,13 +80,7 @@ def interpolate_to_floor(
         return evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
 
     if config.embedding_prior:  # output space: alpha is the cross-encoder's share of the logit
-        prior = judge.prior  # type: ignore[attr-defined]
-
-        def score_of(alpha: float) -> float:
-            prior.share = alpha
-            return evaluated()
-
-        alpha, tried, start_score = _largest_alpha(score_of, floor.metric, floor.tolerance)
+        alpha, tried, start_score = _scale_share(judge, cases, floor, batch_size)
         if alpha < 1:
             saved = load_student(config.student, student_dir)
             saved.prior.share = alpha  # type: ignore[attr-defined]
@@ -101,6 +96,26 @@ def interpolate_to_floor(
         "alpha": alpha,
         "tried": tried,
     }
+
+
+def _scale_share(judge: Any, cases: list[RerankCase], floor: FloorConfig, batch_size: int) -> tuple[float, list, float]:
+    """The largest share of the cross-encoder term that keeps the floor. The logit is linear in the share
+    (`share * ce + weight * cos + bias`), so the student is run once, at its saved share, and every share is
+    scored from its two terms."""
+    from train.evaluate import evaluate_scores
+    from train.score import per_case
+
+    prior = judge.prior
+    triples = [t for case in cases for t in case_triples(case)]
+    full = torch.tensor(judge.raw_scores(triples, batch_size), dtype=torch.float64)
+    start = prior.weight * torch.tensor(prior.cosines(triples), dtype=torch.float64) + prior.bias
+    cross_encoder = (full - start) / prior.share if prior.share else torch.zeros_like(full)
+
+    def score_of(alpha: float) -> float:
+        scores = torch.sigmoid(alpha * cross_encoder + start).tolist()
+        return evaluate_scores(cases, per_case(cases, scores))["overall"][floor.metric]
+
+    return _largest_alpha(score_of, floor.metric, floor.tolerance)
 
 
 def _mix_weights(

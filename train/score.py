@@ -25,13 +25,19 @@ def score_cases(
 ) -> list[ScoredCase]:
     """Score all candidates of all cases in shared batches; one ScoredCase per case, in order."""
     triples = [t for case in cases for t in case_triples(case)]
-    flat = student.score(triples, batch_size=batch_size, progress=progress)
+    return per_case(cases, student.score(triples, batch_size=batch_size, progress=progress))
+
+
+def per_case(cases: Sequence[RerankCase], flat: Sequence[float]) -> list[ScoredCase]:
+    """`flat` (one score per candidate, cases in order, as `case_triples` lists them) cut back into ScoredCases."""
     out: list[ScoredCase] = []
     start = 0
     for case in cases:
         ids = [c.id for c in case.candidates]
         out.append(ScoredCase(case_id=case.case_id, scores=dict(zip(ids, flat[start : start + len(ids)], strict=True))))
         start += len(ids)
+    if start != len(flat):
+        raise ValueError(f"{len(flat)} scores for {start} candidates")
     return out
 
 

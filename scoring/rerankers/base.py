@@ -73,18 +73,21 @@ class Student:
         return self.forward(self.model, batch)
 
     @torch.inference_mode()
-    def score(self, triples: Sequence[Triple], batch_size: int = 16, progress: bool = False) -> list[float]:
-        """Relevance in [0, 1] for each triple, in input order. Batches go longest first to waste less padding."""
+    def raw_scores(self, triples: Sequence[Triple], batch_size: int = 16, progress: bool = False) -> list[float]:
+        """The logit of each triple, in input order. Batches go longest first to waste less padding."""
         self.model.eval()
         order = sorted(range(len(triples)), key=lambda i: -sum(len(s) for s in triples[i]))
         scores = [0.0] * len(triples)
         starts = range(0, len(order), batch_size)
         for start in tqdm(starts, desc="scoring", unit="batch", disable=not progress):
             idx = order[start : start + batch_size]
-            probs = torch.sigmoid(self.logits([triples[i] for i in idx]).float())
-            for i, p in zip(idx, probs.tolist(), strict=True):
-                scores[i] = p
+            for i, logit in zip(idx, self.logits([triples[i] for i in idx]).float().tolist(), strict=True):
+                scores[i] = logit
         return scores
+
+    def score(self, triples: Sequence[Triple], batch_size: int = 16, progress: bool = False) -> list[float]:
+        """Relevance in [0, 1] for each triple, in input order: the sigmoid of `raw_scores`."""
+        return torch.sigmoid(torch.tensor(self.raw_scores(triples, batch_size, progress))).tolist()
 
     def save(self, out: str | Path) -> Path:
         """Weights and tokenizer via `save_pretrained`, plus `memdistill_student.json` (kind, max_length)."""

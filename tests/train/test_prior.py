@@ -216,8 +216,12 @@ def test_interpolation_scales_the_cross_encoder_term_until_the_floor_holds(
     assert 0 <= mix["alpha"] < 1.0 and mix["tried"][-1]["map"] == 1.0
     assert all(t["map"] < 1.0 for t in mix["tried"][:-1])
     assert json.loads((out / "memdistill_student.json").read_text())["embedding_prior"]["share"] == mix["alpha"]
-    saved = evaluate_scores(cases, score_cases(load_for_inference(out), cases))["overall"]["map"]
+    judge = load_for_inference(out)
+    saved = evaluate_scores(cases, score_cases(judge, cases))["overall"]["map"]
     assert saved == pytest.approx(mix["tried"][-1]["map"])  # what was chosen is what was saved
+    for tried in mix["tried"]:  # one scoring pass, every share from its two terms: as scoring at that share
+        judge.prior.share = tried["alpha"]
+        assert evaluate_scores(cases, score_cases(judge, cases))["overall"]["map"] == pytest.approx(tried["map"])
 
 
 def test_a_prior_is_a_cross_encoder_option_and_mixes_against_the_embedding_start(tmp_path: Path) -> None:
