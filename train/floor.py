@@ -68,7 +68,7 @@ def _largest_alpha(score_of: Callable[[float], float], metric: str, tolerance: f
 def interpolate_to_floor(
     config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32
 ) -> dict[str, Any]:
-    """Choose alpha on `floor.interpolate` (see the module doc); rewrite `student_dir` with the mix when alpha < 1."""
+    """Choose alpha on `floor.interpolate` (see the module doc); rewrite `student_dir` when the mix differs from it."""
     from train.evaluate import evaluate_scores
     from train.score import load_for_inference, score_cases
 
@@ -80,8 +80,9 @@ def interpolate_to_floor(
         return evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
 
     if config.embedding_prior:  # output space: alpha is the cross-encoder's share of the logit
+        saved_share = judge.prior.share  # type: ignore[attr-defined]
         alpha, tried, start_score = _scale_share(judge, cases, floor, batch_size)
-        if alpha < 1:
+        if alpha != saved_share:
             saved = load_student(config.student, student_dir)
             saved.prior.share = alpha  # type: ignore[attr-defined]
             saved.write_settings(student_dir)
@@ -100,16 +101,17 @@ def interpolate_to_floor(
 
 def _scale_share(judge: Any, cases: list[RerankCase], floor: FloorConfig, batch_size: int) -> tuple[float, list, float]:
     """The largest share of the cross-encoder term that keeps the floor. The logit is linear in the share
-    (`share * ce + weight * cos + bias`), so the student is run once, at its saved share, and every share is
-    scored from its two terms."""
+    (`share * ce + weight * cos + bias`), so the student is run once, at share 1, and every share is scored from
+    its two terms."""
     from train.evaluate import evaluate_scores
     from train.score import per_case
 
     prior = judge.prior
+    prior.share = 1.0  # the whole cross-encoder term, whatever share the student was saved with
     triples = [t for case in cases for t in case_triples(case)]
     full = torch.tensor(judge.raw_scores(triples, batch_size), dtype=torch.float64)
     start = prior.weight * torch.tensor(prior.cosines(triples), dtype=torch.float64) + prior.bias
-    cross_encoder = (full - start) / prior.share if prior.share else torch.zeros_like(full)
+    cross_encoder = full - start
 
     def score_of(alpha: float) -> float:
         scores = torch.sigmoid(alpha * cross_encoder + start).tolist()

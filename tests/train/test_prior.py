@@ -222,6 +222,11 @@ def test_interpolation_scales_the_cross_encoder_term_until_the_floor_holds(
     for tried in mix["tried"]:  # one scoring pass, every share from its two terms: as scoring at that share
         judge.prior.share = tried["alpha"]
         assert evaluate_scores(cases, score_cases(judge, cases))["overall"]["map"] == pytest.approx(tried["map"])
+    judge.prior.share = 0.0  # saved at share 0: a rerun still reads the whole cross-encoder term and saves its choice
+    judge.write_settings(out)
+    again = interpolate_to_floor(config, config.evaluation.floor, out, str(minilm_dir))
+    assert [t["map"] for t in again["tried"]] == pytest.approx([t["map"] for t in mix["tried"]])  # the whole term
+    assert again["alpha"] == mix["alpha"] == load_for_inference(out).prior.share
 
 
 def test_a_prior_is_a_cross_encoder_option_and_mixes_against_the_embedding_start(tmp_path: Path) -> None:
