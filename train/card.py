@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from train.calibration import calibration_line
 from train.config import TrainConfig
 from train.evaluate import format_table
 from train.floor import floor_line, interpolation_line
@@ -89,6 +90,15 @@ def model_card(
         ]
     if summary.get("interpolation"):
         parts.append(f"\nThe student's {interpolation_line(summary['interpolation'])}.")
+    if summary.get("calibration"):
+        parts += [
+            "",
+            "## Calibration: tiers that mean grades",
+            f"{calibration_line(summary['calibration'])}. Scores read through memdistill (`load_student`) are on the",
+            "labels' scale, expected grade / 4: tier = the nearest grade to 4 x score, so keeping score >= 0.625",
+            "keeps tier 3 and up (the evaluation's tier table). The map is monotone: rankings are the logit's, and a",
+            "loader that ignores `memdistill_student.json` gets the same ranking with uncalibrated scores.",
+        ]
     use = _PRIOR_USE if config.embedding_prior else _USE[config.student]
     parts += ["", "## Use", use.format(path=summary["out"]), ""]
     return "\n".join(parts)

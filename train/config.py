@@ -134,6 +134,10 @@ class EvalConfig(_Section):
     split: str | None = "test"
     baselines: list[Literal["bm25", "embedding"]] = Field(default_factory=list)
     batch_size: int = Field(default=32, ge=1)
+    calibrate: str | None = Field(
+        default=None,
+        description="a split of --data to fit the student's score calibration on after training (train.calibration)",
+    )
     floor: FloorConfig | None = None
 
 

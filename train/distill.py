@@ -30,6 +30,7 @@ from transformers import TrainerCallback, set_seed
 from schemas import DatasetRow
 from scoring.rerankers import KINDS, CrossEncoderStudent, Student, load_student
 from scoring.rerankers.prior import EmbeddingPrior
+from train.calibration import calibrate_student, calibration_line
 from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
@@ -185,6 +186,11 @@ def run(
     if floor is not None and floor.interpolate is not None:  # before evaluating: the mix is the final model
         summary["interpolation"] = interpolate_to_floor(config, floor, out, base, config.evaluation.batch_size)
         log.info(interpolation_line(summary["interpolation"]))
+    if config.evaluation.calibrate is not None:  # after the mix: it calibrates the final logit
+        summary["calibration"] = calibrate_student(
+            config.student, data, out, config.evaluation.calibrate, config.evaluation.batch_size
+        )
+        log.info(calibration_line(summary["calibration"]))
     evaluation, source = evaluate_final(config.evaluation, data, out)
     summary["evaluation"] = {name: report["overall"] for name, report in (evaluation or {}).items()}
     if floor is not None:

@@ -85,6 +85,7 @@ def interpolate_to_floor(
         if alpha != saved_share:
             saved = load_student(config.student, student_dir)
             saved.prior.share = alpha  # type: ignore[attr-defined]
+            saved.calibration = None  # fitted to the old logit (train.calibration fits it again)
             saved.write_settings(student_dir)
     else:  # weight space
         alpha, tried, start_score = _mix_weights(config, judge, student_dir, start, evaluated, floor)
@@ -144,6 +145,7 @@ def _mix_weights(
     alpha, tried, start_score = _largest_alpha(score_of, floor.metric, floor.tolerance)
     if alpha < 1:
         trained.model.load_state_dict(mixed(alpha))
+        trained.calibration = None  # fitted to the old logit (train.calibration fits it again)
         trained.save(student_dir)
     return alpha, tried, start_score
 

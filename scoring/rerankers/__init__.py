@@ -8,6 +8,7 @@ from typing import Any
 import torch
 
 from scoring.rerankers.base import STUDENT_FILE, Student, read_json, saved_settings
+from scoring.rerankers.calibration import Calibration
 from scoring.rerankers.cross_encoder import CrossEncoderStudent
 from scoring.rerankers.qwen3 import Qwen3Student
 
@@ -47,9 +48,14 @@ def load_student(
         kind = detect_kind(path)
     if kind not in STUDENTS:
         raise ValueError(f"student kind {kind!r} is not one of {list(KINDS)}")
+    saved = saved_settings(path)
     if max_length is None:
-        max_length = saved_settings(path).get("max_length")
+        max_length = saved.get("max_length")
     student = STUDENTS[kind].from_pretrained(path, max_length=max_length, dtype=dtype)
+    try:
+        student.calibration = Calibration.from_settings(saved.get("calibration"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{Path(path) / STUDENT_FILE}: calibration: {exc!r}") from None
     if device is not None:
         student.model.to(device)
     return student

@@ -15,6 +15,8 @@ import torch
 from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+from scoring.rerankers.calibration import Calibration
+
 Triple = tuple[str, str, str]
 """(instruction, query side, document): the three strings every student is fed."""
 
@@ -42,6 +44,8 @@ class Student:
         self.model = model
         self.tokenizer = tokenizer
         self.max_length = max_length or self.default_max_length
+        self.calibration: Calibration | None = None
+        """Maps the logit onto the labels' scale in `score` (`train.calibration` fits it after training)."""
 
     # --- to implement per student ---
     def tokenize(self, triples: Sequence[Triple]) -> list[dict[str, list[int]]]:
@@ -86,8 +90,12 @@ class Student:
         return scores
 
     def score(self, triples: Sequence[Triple], batch_size: int = 16, progress: bool = False) -> list[float]:
-        """Relevance in [0, 1] for each triple, in input order: the sigmoid of `raw_scores`."""
-        return torch.sigmoid(torch.tensor(self.raw_scores(triples, batch_size, progress))).tolist()
+        """Relevance in [0, 1] for each triple, in input order: the sigmoid of `raw_scores`, calibrated when the
+        student carries a calibration."""
+        logits = torch.tensor(self.raw_scores(triples, batch_size, progress), dtype=torch.float64)
+        if self.calibration is not None:
+            logits = self.calibration.apply(logits)
+        return torch.sigmoid(logits).tolist()
 
     def save(self, out: str | Path) -> Path:
         """Weights and tokenizer via `save_pretrained`, plus `memdistill_student.json` (kind, max_length)."""
@@ -106,4 +114,5 @@ class Student:
 
     def settings(self) -> dict[str, Any]:
         """What `memdistill_student.json` holds: what loading needs beyond the weights."""
-        return {"kind": self.kind, "max_length": self.max_length}
+        calibration = {} if self.calibration is None else {"calibration": self.calibration.settings()}
+        return {"kind": self.kind, "max_length": self.max_length} | calibration

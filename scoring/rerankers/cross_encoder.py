@@ -20,7 +20,8 @@ from transformers import (
 )
 
 from scoring.rerankers.base import Student, Triple, saved_settings
-from scoring.rerankers.prior import EmbeddingPrior, fit_prior
+from scoring.rerankers.calibration import fit_logistic
+from scoring.rerankers.prior import EmbeddingPrior
 
 PRIOR_FEATURE = "prior_cosine"
 
@@ -77,7 +78,7 @@ class CrossEncoderStudent(Student):
         is the base model's embedding ranking, calibrated; True when it did. A fitted prior is left as it is."""
         if self.prior is None or self.prior.weight is not None:
             return False
-        self.prior.weight, self.prior.bias = fit_prior([f[PRIOR_FEATURE] for f in features], labels)
+        self.prior.weight, self.prior.bias = fit_logistic([f[PRIOR_FEATURE] for f in features], labels)
         head = self.head()
         with torch.no_grad():
             head.weight.zero_()

@@ -17,7 +17,6 @@ stays self-contained; sentence-transformers' `CrossEncoder(dir)` would load the 
 
 from __future__ import annotations
 
-import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,27 +86,3 @@ class EmbeddingPrior:
             bias=float(settings["bias"]),
             share=float(settings.get("share", 1.0)),
         )
-
-
-def fit_prior(cosines: Sequence[float], labels: Sequence[float], steps: int = 100) -> tuple[float, float]:
-    """(weight, bias) of the logistic regression of soft `labels` on `cosines` (BCE, Newton's method, float64),
-    the weight held >= 0: a prior never turns the start's matching upside down (where the labels run against the
-    cosine, weight 0 and the labels' mean; the prior then only calibrates)."""
-    if len(cosines) != len(labels) or not cosines:
-        raise ValueError(f"fit_prior: {len(cosines)} cosines and {len(labels)} labels")
-    x = torch.tensor(cosines, dtype=torch.float64)
-    y = torch.tensor(labels, dtype=torch.float64)
-    design = torch.stack([x, torch.ones_like(x)], dim=1)
-    theta = torch.zeros(2, dtype=torch.float64)
-    for _ in range(steps):
-        p = torch.sigmoid(design @ theta)
-        grad = design.T @ (p - y)
-        hessian = design.T @ (design * (p * (1 - p)).unsqueeze(1)) + 1e-6 * torch.eye(2, dtype=torch.float64)
-        delta = torch.linalg.solve(hessian, grad)
-        theta = theta - delta
-        if float(delta.abs().max()) < 1e-10:
-            break
-    if theta[0] < 0:
-        mean = float(y.mean().clamp(1e-6, 1 - 1e-6))
-        return 0.0, math.log(mean / (1 - mean))
-    return float(theta[0]), float(theta[1])

@@ -12,7 +12,8 @@ from datasets import Dataset, DatasetDict
 
 from schemas import DatasetRow, RowCandidate
 from scoring.rerankers import CrossEncoderStudent, load_student
-from scoring.rerankers.prior import PRIOR_DIR, EmbeddingPrior, fit_prior
+from scoring.rerankers.calibration import fit_logistic
+from scoring.rerankers.prior import PRIOR_DIR, EmbeddingPrior
 from train import distill
 from train.baselines import embedding_scores
 from train.config import TrainConfigError, parse_train_config
@@ -90,15 +91,15 @@ def _started(minilm_dir: Path, data: Path) -> CrossEncoderStudent:
 def test_fit_prior_recovers_a_logistic_model_and_never_inverts_the_cosine() -> None:
     xs = [i / 50 - 0.5 for i in range(101)]
     labels = [1 / (1 + math.exp(-(7.0 * x - 1.5))) for x in xs]
-    weight, bias = fit_prior(xs, labels)
+    weight, bias = fit_logistic(xs, labels)
     assert weight == pytest.approx(7.0, abs=1e-6) and bias == pytest.approx(-1.5, abs=1e-6)
     inverted = [1 - y for y in labels]  # labels that fall as the cosine rises: weight 0, the labels' mean
-    weight, bias = fit_prior(xs, inverted)
+    weight, bias = fit_logistic(xs, inverted)
     assert weight == 0.0
     mean = sum(inverted) / len(inverted)
     assert bias == pytest.approx(math.log(mean / (1 - mean)))
-    with pytest.raises(ValueError, match="2 cosines and 1 labels"):
-        fit_prior([0.1, 0.2], [1.0])
+    with pytest.raises(ValueError, match="2 values and 1 targets"):
+        fit_logistic([0.1, 0.2], [1.0])
 
 
 def test_a_new_prior_starts_as_the_start_embeddings_calibrated(minilm_dir: Path, matching_dir: Path) -> None:
@@ -167,6 +168,7 @@ negatives = 2
 warmup = 0
 [evaluation]
 baselines = ["embedding"]
+calibrate = "validation"
 [evaluation.floor]
 dataset = "held"
 split = "test"
@@ -188,8 +190,11 @@ def test_distill_with_a_prior_fits_it_once_and_keeps_it_through_the_stages(
     assert final == first and first["weight"] > 0  # stage 2 starts from stage 1's prior, not a new fit
     summary = json.loads((out / "distill_summary.json").read_text())
     assert summary["floor"]["kept"] and summary["floor"]["start_score"] == 1.0
-    assert summary["evaluation"]["student"]["map"] == 1.0
+    assert summary["evaluation"]["student"]["map"] == 1.0  # calibrated, as evaluated: the ranking is the logit's
+    calibrated = json.loads((out / "memdistill_student.json").read_text())["calibration"]
+    assert calibrated["split"] == "validation" and calibrated["scale"] == summary["calibration"]["scale"]
     card = (out / "README.md").read_text()
+    assert "Calibration: tiers that mean grades" in card
     assert "an embedding prior" in card and "load_student" in card and "CrossEncoder(" not in card
 
 
