@@ -42,6 +42,7 @@ from datasets import load_from_disk
 
 from pipelines.export import export
 from pipelines.manifest import ManifestError, read_manifest
+from train.calibration import calibration_line
 from train.config import load_train_config
 from train.data import rows_to_cases
 from train.distill import SUMMARY_FILE, run
@@ -92,6 +93,24 @@ def per_skill_table(systems: dict) -> str:
     for skill in skills:
         cells = [f"{systems[name]['by_group'][skill]['map']:.3f}" for name in names]
         lines.append(f"| {skill} | {systems['student']['by_group'][skill]['n']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def tier_lines(tiers: dict) -> str:
+    """`scoring.metrics.tier_table` as markdown: share of candidates per grade and per score tier, and what keeping
+    tier >= k gives (precision and recall against grade >= k)."""
+    lines = [
+        "| tier k | share of grade k | share of tier k | keep tier >= k: precision / recall / kept |",
+        "|---|---|---|---|",
+    ]
+    for k in sorted(tiers["share_grade"]):
+        at = tiers["at_tier"].get(k)
+        keep = (
+            ""
+            if at is None
+            else " / ".join("-" if at[m] is None else f"{at[m]:.3f}" for m in ("precision", "recall", "kept"))
+        )
+        lines.append(f"| {k} | {tiers['share_grade'][k]:.3f} | {tiers['share_tier'][k]:.3f} | {keep} |")
     return "\n".join(lines)
 
 
@@ -153,6 +172,9 @@ def main() -> int:
         if "interpolation" in summary:
             result["interpolation"] = summary["interpolation"]
             print(interpolation_line(summary["interpolation"]))
+        if "calibration" in summary:
+            result["calibration"] = summary["calibration"]
+            print(calibration_line(summary["calibration"]))
         result["stages"] = summary["stages"]
         print(f"trained in {result['train_seconds']} s: " + ", ".join(
             f"{s['name']} {s['steps']} steps {s['seconds']} s loss {s['first_loss']:.3f}->{s['last_loss']:.3f}"
@@ -166,6 +188,9 @@ def main() -> int:
     print(f"\n## test split of {args.data} ({len(test_cases)} queries)\n")
     print(format_table(systems))
     print("\nstudent beats both baselines:", all(result["beats"].values()), result["beats"])
+    if systems["student"]["overall"].get("tiers"):
+        print("\nthe student's score tiers (nearest grade to 4 x score) against graded gold:\n")
+        print(tier_lines(systems["student"]["overall"]["tiers"]))
 
     # transfer proxy: the test split exported as LoCoMo JSON, every turn of its dialogue a candidate (as in real
     # LoCoMo evaluations), read back by the same loader that reads real files
