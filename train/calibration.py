@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from scoring.metrics import ece
-from scoring.rerankers import load_student
 from scoring.rerankers.calibration import Calibration, fit_logistic
 from train.data import load_dataset_dir, training_examples
 
@@ -30,19 +29,23 @@ def calibrate_student(student_kind: str, data: Path, out: Path, split: str, batc
     examples = training_examples(dataset[split], name=f"{data} {split}")
     triples = [(e["instruction"], e["query"], e["document"]) for e in examples]
     labels = np.array([e["label"] for e in examples], dtype=float)
-    logits = np.array(load_for_inference(out, student_kind).raw_scores(triples, batch_size), dtype=float)
+    student = load_for_inference(out, student_kind)  # its settings are the saved ones: written back with the fit
+    logits = np.array(student.raw_scores(triples, batch_size), dtype=float)
     scale, offset = fit_logistic(logits.tolist(), labels.tolist())
-    saved = load_student(student_kind, out)
-    saved.calibration = Calibration(scale=scale, offset=offset, split=split)
-    saved.write_settings(out)
+    student.calibration = Calibration(scale=scale, offset=offset, split=split)
+    student.write_settings(out)
     return {
         "split": split,
         "candidates": len(examples),
         "scale": scale,
         "offset": offset,
-        "ece_before": ece(1 / (1 + np.exp(-logits)), labels),
-        "ece_after": ece(1 / (1 + np.exp(-(scale * logits + offset))), labels),
+        "ece_before": ece(_sigmoid(logits), labels),
+        "ece_after": ece(_sigmoid(student.calibration.apply(logits)), labels),
     }
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
 
 
 def calibration_line(result: dict[str, Any]) -> str:
