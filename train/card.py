@@ -59,7 +59,12 @@ def model_card(
         "",
         f"Distilled by memdistill from `{summary['model']}` on `{summary['data']}` (teachers' soft labels).",
         "The query side carries the instruction, the context turns and the query time; the document is the",
-        "rendered memory (`[date] speaker: text`). Score = sigmoid(logit), a probability of relevance.",
+        "rendered memory (`[date] speaker: text`). "
+        + (
+            "Score = sigmoid(scale * logit + offset), on the labels' scale (expected grade / 4; see Calibration)."
+            if summary.get("calibration")
+            else "Score = sigmoid(logit)."
+        ),
         "",
         "## Training",
         "| stage | loss | examples | steps | lr | loss first -> last |",
@@ -85,8 +90,7 @@ def model_card(
         parts += [
             "",
             "## Floor: kept what it started with?",
-            f"{'Yes' if floor['kept'] else '**No**'}: {floor_line(floor)}, on a held-out split; tolerance "
-            f"{floor['tolerance']}.",
+            f"{'Yes' if floor['kept'] else '**No**'}: {floor_line(floor)}, on a held-out split.",
         ]
     if summary.get("interpolation"):
         parts.append(f"\nThe student's {interpolation_line(summary['interpolation'])}.")

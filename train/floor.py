@@ -26,13 +26,16 @@ The logit is linear in alpha, so the student is scored once and every alpha is r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
-from schemas import RerankCase
+from schemas import RerankCase, ScoredCase
+from scoring.metrics import case_metrics, rank
 from scoring.rerankers import load_student
 from train.config import FloorConfig, TrainConfig
 from train.data import case_triples, load_dataset_dir, rows_to_cases
@@ -82,11 +85,10 @@ def interpolate_to_floor(
     if config.embedding_prior:  # output space: alpha is the cross-encoder's share of the logit
         saved_share = judge.prior.share  # type: ignore[attr-defined]
         alpha, tried, start_score = _scale_share(judge, cases, floor, batch_size)
-        if alpha != saved_share:
-            saved = load_student(config.student, student_dir)
-            saved.prior.share = alpha  # type: ignore[attr-defined]
-            saved.calibration = None  # fitted to the old logit (train.calibration fits it again)
-            saved.write_settings(student_dir)
+        if alpha != saved_share:  # the settings the judge was loaded with, but this share and no calibration
+            judge.prior.share = alpha  # type: ignore[attr-defined]
+            judge.calibration = None  # fitted to the old logit (train.calibration fits it again)
+            judge.write_settings(student_dir)
     else:  # weight space
         alpha, tried, start_score = _mix_weights(config, judge, student_dir, start, evaluated, floor)
     return {
@@ -151,40 +153,52 @@ def _mix_weights(
 
 
 def check_floor(config: TrainConfig, floor: FloorConfig, student_dir: Path, start: str, batch_size: int = 32) -> dict:
-    """The student in `student_dir` and its start (`start`: the stage-1 start checkpoint) on the floor's split."""
-    from train.evaluate import evaluate_systems
+    """The student in `student_dir` and its start (`start`: the stage-1 start checkpoint) on the floor's split, with
+    the standard error of their paired per-query difference: how much of a gap the split's size can tell apart."""
+    from train.baselines import baseline_scores
     from train.score import load_for_inference, score_cases
 
     cases = floor_cases(config, floor, floor.split)
     student = score_cases(load_for_inference(student_dir), cases, batch_size)
     if floor.start == "embedding":  # the baseline of every evaluation, from the start's own weights when it has them
         model = start if config.student == "cross_encoder" else None
-        systems = evaluate_systems(cases, student, ["embedding"], embedding_model=model)
+        begun = baseline_scores("embedding", cases, model)
     else:
-        systems = evaluate_systems(cases, student)
         begun = score_cases(load_for_inference(start, config.student), cases, batch_size)
-        systems |= evaluate_systems(cases, begun, student_name="model")
-    ours = systems["student"]["overall"][floor.metric]
-    theirs = systems[floor.start]["overall"][floor.metric]
+    ours, theirs = per_query(cases, student, floor.metric), per_query(cases, begun, floor.metric)
+    gaps = ours - theirs
     return {
         "dataset": floor.dataset,
         "split": floor.split,
         "queries": len(cases),
         "metric": floor.metric,
         "start": floor.start,
-        "student_score": ours,
-        "start_score": theirs,
+        "student_score": float(ours.mean()),
+        "start_score": float(theirs.mean()),
+        "standard_error": float(gaps.std(ddof=1) / math.sqrt(len(gaps))) if len(gaps) > 1 else None,
         "tolerance": floor.tolerance,
-        "kept": ours >= theirs - floor.tolerance,
+        "kept": float(ours.mean()) >= float(theirs.mean()) - floor.tolerance,
     }
+
+
+def per_query(cases: list[RerankCase], scored: list[ScoredCase], metric: str) -> np.ndarray:
+    """`metric` of each case (all have positives), in case order."""
+    by_id = {s.case_id: s.scores for s in scored}
+    return np.array([case_metrics(rank(by_id[c.case_id], c.positives))[metric] for c in cases], dtype=float)
 
 
 def floor_line(result: dict[str, Any]) -> str:
     verdict = "keeps" if result["kept"] else "ends below"
     return (
         f"the student {verdict} its start on {result['dataset']} {result['split']} ({result['queries']} queries): "
-        f"{result['metric']} {result['student_score']:.3f} vs {result['start_score']:.3f} ({result['start']})"
+        f"{result['metric']} {result['student_score']:.4f} vs {result['start_score']:.4f} ({result['start']}; "
+        f"standard error of the gap {_se(result)}, tolerance {result['tolerance']})"
     )
+
+
+def _se(result: dict[str, Any]) -> str:
+    se = result.get("standard_error")
+    return "n/a" if se is None else f"{se:.4f}"
 
 
 def interpolation_line(result: dict[str, Any]) -> str:

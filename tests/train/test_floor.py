@@ -75,6 +75,25 @@ def test_the_floor_passes_a_student_that_learned_and_stops_one_that_unlearned(
         assert code == 0, err
         assert floor["kept"] is True and floor["student_score"] == 1.0
         assert "Floor: kept what it started with?\nYes" in card
+    # the paired gap's noise: the student is 1 (or 1/3) on every query, so it is the start's spread alone
+    from train.floor import floor_cases, per_query
+    from train.score import load_for_inference, score_cases
+
+    config = distill.load_train_config(tmp_path / "train.toml")
+    cases = floor_cases(config, config.evaluation.floor, "test")
+    start = per_query(cases, score_cases(load_for_inference(tiny_qwen_dir, "qwen3"), cases), "map")
+    assert start.mean() == pytest.approx(floor["start_score"])
+    assert floor["standard_error"] == pytest.approx(start.std(ddof=1) / 3**0.5) and floor["standard_error"] > 0
+    assert f"standard error of the gap {floor['standard_error']:.4f}, tolerance 0.0)" in card
+
+
+def test_a_gap_within_the_tolerance_passes(tiny_qwen_dir: Path, toy_dataset_dir: Path, tmp_path: Path) -> None:
+    data = _flipped(toy_dataset_dir, tmp_path / "flipped")
+    config_file = _config_file(tmp_path, tiny_qwen_dir, toy_dataset_dir, "tolerance = 0.9\n")
+    out = tmp_path / "out"
+    assert distill.main(["--config", str(config_file), "--data", str(data), "--out", str(out)]) == 0
+    floor = json.loads((out / "distill_summary.json").read_text())["floor"]
+    assert floor["kept"] is True and floor["student_score"] < floor["start_score"] and floor["tolerance"] == 0.9
 
 
 @pytest.mark.parametrize("flip", [False, True], ids=["learns", "unlearns"])
