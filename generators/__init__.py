@@ -61,6 +61,7 @@ def _scripted(config: BuildConfig, index: int) -> tuple[int, World, Dialogue]:
         random.Random(derive_seed(seed, "realize")),
         filler,
         settings.filler_exchanges,
+        settings.recalls,
     )
     return seed, world, dialogue
 

@@ -44,6 +44,13 @@ class GenerateConfig(_Section):
     filler_exchanges: int = Field(
         default=9, ge=0, le=40, description="chitchat: real small-talk exchanges per session, between 2/3 of it and it"
     )
+    recalls: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="chance that a later session comes back to an everyday episode ('remember how ...'): one more "
+        "turn that answers a question about it on its own",
+    )
     skills: list[Skill] = Field(default_factory=lambda: list(SKILLS), min_length=1)
     queries_per_skill: int = Field(default=2, ge=1, le=100, description="per dialogue")
     realizer: Literal["template", "llm"] = "template"

@@ -254,6 +254,57 @@ def episode_turns(
     return [(role, _tidy(expand(text, rng)), ids) for role, text, ids in turns]
 
 
+# a later session coming back to an episode told before, as people do ("remember how ..."): the plain clause again,
+# with its time phrase resolved against the later session, so the turn answers a question about it on its own (the
+# leads and tails carry no time phrase of their own: the one in the clause is the only one in the turn)
+RECALL_LEADS = (
+    "[Remember|Do you remember] how {clause}?", "I was telling [my sister|a coworker|a friend] how {clause}.",
+    "I keep thinking back to how {clause}.", "Like I [said|told you|mentioned] before, {clause}.",
+    "[Funny|Weird], I was just remembering how {clause}.", "[You know how|Remember when] {clause}?",
+    "Not sure if I said, but {clause}.", "It came up at dinner with [my parents|friends] that {clause}.",
+)  # fmt: skip
+RECALL_TAILS = (
+    "Feels like a long time ago now.", "Funny how that stuck with me.", "I'd [happily|gladly] do it again.",
+    "It still makes me smile.", "Time flies, honestly.", "I think about it more than I expected.",
+    "Anyway, it just came back to me.", "That feels like another life [already|somehow].",
+)  # fmt: skip
+RECALL_REPLIES = (
+    "Of course I remember, you [wouldn't stop|couldn't stop] talking about it!", "Ha, yes, how could I forget?",
+    "I do! [Feels like|Seems like] no time at all.", "[Oh|Ah], right, you told me. What brought that up?",
+    "Yes! I was [wondering|meaning to ask] about that.", "[Mm|Oh], I'd [almost|nearly] forgotten about that.",
+    "I remember. [You seemed|You sounded] so [happy|pleased] back then.",
+    "Right, that! [Good times|Those were the days].",
+)  # fmt: skip
+RECALL_ASKS = (
+    "Do you still [think about it|talk about it] [much|a lot]?", "Would you do it [again|all over again]?",
+    "What made you think of it [now|just now]?", "Has anything [like it|that good] happened since?",
+    "Do you [miss|ever miss] it?", "Is that still [a thing|something you do]?", "Did you ever [post|share] about it?",
+    "How do you feel about it [now|looking back]?", "Who else [remembers|still brings it up]?",
+)  # fmt: skip
+RECALL_CLAUSES = {  # where the plain clauses leave out what it was about (the hobby) or ask a question
+    "took_up": ("{when} I got into {what} and started {course} {where}", "I took up {what} {when}, {course} {where}"),
+    "practised": ("{when} I {milestone}, all thanks to {what}",),
+}
+RECALLABLE: frozenset[str] = frozenset(PLAIN) - {"photo", "favourite"}  # a photo is shown once; a favourite is a state
+
+
+def recall_turns(
+    kind: str, event_id: str, details: dict[str, str], values: dict[str, str], rng: random.Random
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(role, text template, ids stated) for a later session's callback to an episode of a `RECALLABLE` kind: the
+    teller restates it (every fact word and `{when}` kept: it is evidence on its own) and the listener remembers."""
+    fields = {**details, **values}
+    fields.setdefault("with", "a friend")
+    clauses = RECALL_CLAUSES.get(kind) or [c for c in PLAIN[kind] if "?" not in c and ":" not in c]
+    clause = pick(rng, clauses).format(**{**fields, "when": "{when}"})
+    text = pick(rng, RECALL_LEADS).format(clause=clause)
+    if rng.random() < 0.6:
+        text += " " + pick(rng, RECALL_TAILS)
+    reply = pick(rng, RECALL_REPLIES) + (" " + pick(rng, RECALL_ASKS) if rng.random() < 0.8 else "")
+    turns = [("owner", text, (event_id,)), ("other", reply, ())]
+    return [(role, _tidy(expand(text, rng)), ids) for role, text, ids in turns]
+
+
 _SENTENCE_START = re.compile(r"(?<=[.!?] )([a-z])")
 
 

@@ -304,6 +304,25 @@ class _Planner:
         ]
         self.plan[session].append(_Block(event.subject, lines))
 
+    def recall(self, event: Event) -> None:
+        """A later session coming back to an episode told before (`compose.recall_turns`): one more turn expressing
+        it, in any session after the one that told it."""
+        rng = self.rng
+        later = [i for i, d in enumerate(self.dates) if d.date() >= event.date]
+        if len(later) < 2:
+            return
+        values: dict[str, str] = {}
+        if "person" in event.args:
+            person = self.world.person(event.args["person"])
+            values = {"name": person.name, "rel": person.relation or "friend"}
+        session = pick(rng, later[1:])
+        turns = compose.recall_turns(event.kind, event.id, event.details, values, rng)
+        lines = [
+            _Line(role, text, ids, when=event.date if "{when}" in text else None, pad="vary")
+            for role, text, ids in turns
+        ]
+        self.plan[session].append(_Block(event.subject, lines))
+
     def distractor(self, index: int, used: set[str]) -> None:
         world, rng = self.world, self.rng
         owner = pick(rng, world.speakers)
@@ -347,11 +366,13 @@ def realize(
     rng: random.Random,
     filler: list[tuple[str, ...]] | None = None,
     filler_exchanges: int = 9,
+    recalls: float = 0.0,
 ) -> Dialogue:
     """Write the world as `sessions` dated sessions of alternating turns.
 
     `filler`: exchanges of real small talk (`generators.realize.smalltalk`), between 2/3 of `filler_exchanges` and
-    it per session; without it one or two of the short scripted small talk of `phrases.SMALL_TALK` fill in."""
+    it per session; without it one or two of the short scripted small talk of `phrases.SMALL_TALK` fill in.
+    `recalls`: the chance that a later session comes back to an episode (0 draws nothing: the same bytes as before)."""
     dates = session_dates(world, sessions, rng)
     planner = _Planner(world, dates, rng)
     for line in world.storylines:
@@ -363,6 +384,10 @@ def realize(
     for event in world.events:
         if event.kind in life.CATEGORY:
             planner.episode(event)
+    if recalls > 0:
+        for event in world.events:
+            if event.kind in compose.RECALLABLE and rng.random() < recalls:
+                planner.recall(event)
     small_talk = rng.sample(phrases.SMALL_TALK, len(phrases.SMALL_TALK))
     named = world_names(world)
     exchanges = (x for x in filler or () if not smalltalk.names_in("\n".join(x), named))  # checked when used

@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 
 import generators
-from generators.life import CATEGORY, TOPIC_WORDS
+from generators.life import CATEGORY, TOPIC_WORDS, anchors
 from generators.realize import smalltalk
+from generators.realize.compose import RECALLABLE
 from generators.realize.template import world_names
 from generators.world import build_world
 from schemas import GeneratedDialogue
@@ -162,3 +163,33 @@ def test_llm_realizer_keeps_episode_words_and_feelings(generated):
             assert any(item in p and "leave out" in p for p in problems(rewrite, scripted.speakers, needed))
             return
     raise AssertionError("no session states a feeling")
+
+
+def _tellings(g: GeneratedDialogue) -> dict[str, list[tuple[int, str]]]:
+    """Episode id -> (session index, text) of every turn stating it, for the kinds a later session may recall."""
+    events = {e["id"]: e for e in g.world["events"]}
+    told: dict[str, list[tuple[int, str]]] = {}
+    for k, session in enumerate(g.dialogue.sessions):
+        for turn in session.turns:
+            for ident in turn.expresses:
+                if ident in events and events[ident]["kind"] in RECALLABLE:
+                    told.setdefault(ident, []).append((k, turn.text))
+    return told
+
+
+def test_a_recalled_episode_is_evidence_again_in_a_later_session():
+    plain = generators.generate_dialogue(make_config(sessions=6, episodes=8, recalls=0.0), 0)
+    assert all(len(v) == 1 for v in _tellings(plain).values())  # recalls = 0: every episode told once
+    g = generators.generate_dialogue(make_config(sessions=6, episodes=8, recalls=1.0), 0)
+    events = {e["id"]: e for e in g.world["events"]}
+    again = {i: v for i, v in _tellings(g).items() if len(v) > 1}
+    assert len(again) >= 5
+    for ident, tellings in again.items():
+        assert len(tellings) == 2 and tellings[1][0] > tellings[0][0]
+        words = anchors(events[ident]["kind"], events[ident]["details"])
+        assert all(w in tellings[1][1].lower() for w in words), (words, tellings[1][1])  # it states the episode
+    # a question about a recalled episode has both turns as evidence
+    turn_of = {t.turn_id: t for s in g.dialogue.sessions for t in s.turns}
+    both = [q for q in g.queries if q.skill == "single_hop" and any(len(again.get(i, ())) > 1 for i in
+            {x for e in q.evidence for x in turn_of[e].expresses})]  # fmt: skip
+    assert both and all(len(q.evidence) >= 2 for q in both)

@@ -20,8 +20,10 @@ from tests.generators.helpers import answering_ids, expressed, make_config
 @pytest.fixture(scope="module")
 def generated() -> list[GeneratedDialogue]:
     out = []
-    for sessions, per_skill in ((4, 3), (6, 2), (3, 2)):
-        config = make_config(sessions=sessions, queries_per_skill=per_skill)
+    # recalls: 0 tells every episode once; 1 comes back to every episode a later session can, so its evidence is
+    # told twice
+    for sessions, per_skill, recalls in ((4, 3, 0.5), (6, 2, 0.5), (3, 2, 0.0), (6, 1, 1.0)):
+        config = make_config(sessions=sessions, queries_per_skill=per_skill, recalls=recalls)
         out += [generators.generate_dialogue(config, i) for i in range(8)]
     return out
 
