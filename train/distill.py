@@ -35,7 +35,7 @@ from train.card import model_card, write_model_card
 from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfigError, load_train_config
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
 from train.engine import NonFiniteError, train_stage
-from train.floor import FloorError, check_floor, floor_line, interpolate_to_floor, interpolation_line
+from train.floor import FloorError, check_floor, floor_line, interpolate_to_floor, interpolation_line, stalled
 from train.groups import binary_targets, infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
 
 log = logging.getLogger("train.distill")
@@ -185,7 +185,7 @@ def run(
     floor = config.evaluation.floor
     if floor is not None and floor.interpolate is not None:  # before evaluating: the mix is the final model
         summary["interpolation"] = interpolate_to_floor(config, floor, out, base, config.evaluation.batch_size)
-        log.info(interpolation_line(summary["interpolation"]))
+        (log.warning if stalled(summary["interpolation"]) else log.info)(interpolation_line(summary["interpolation"]))
     if config.evaluation.calibrate is not None:  # after the mix: it calibrates the final logit
         summary["calibration"] = calibrate_student(
             config.student, data, out, config.evaluation.calibrate, config.evaluation.batch_size

@@ -41,6 +41,7 @@ from train.config import FloorConfig, TrainConfig
 from train.data import case_triples, load_dataset_dir, rows_to_cases
 
 ALPHAS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)  # the student's share, most first
+FLAT = 0.05  # a cross-encoder term whose spread is under this share of the prior's has learned nothing (stalled)
 
 
 class FloorError(RuntimeError):
@@ -82,16 +83,17 @@ def interpolate_to_floor(
     def evaluated() -> float:
         return evaluate_scores(cases, score_cases(judge, cases, batch_size))["overall"][floor.metric]
 
+    spread = None
     if config.embedding_prior:  # output space: alpha is the cross-encoder's share of the logit
         saved_share = judge.prior.share  # type: ignore[attr-defined]
-        alpha, tried, start_score = _scale_share(judge, cases, floor, batch_size)
+        alpha, tried, start_score, spread = _scale_share(judge, cases, floor, batch_size)
         if alpha != saved_share:  # the settings the judge was loaded with, but this share and no calibration
             judge.prior.share = alpha  # type: ignore[attr-defined]
             judge.calibration = None  # fitted to the old logit (train.calibration fits it again)
             judge.write_settings(student_dir)
     else:  # weight space
         alpha, tried, start_score = _mix_weights(config, judge, student_dir, start, evaluated, floor)
-    return {
+    result = {
         "split": floor.interpolate,
         "queries": len(cases),
         "metric": floor.metric,
@@ -100,12 +102,25 @@ def interpolate_to_floor(
         "alpha": alpha,
         "tried": tried,
     }
+    if spread is not None:
+        result["cross_encoder_spread"] = spread
+    return result
 
 
-def _scale_share(judge: Any, cases: list[RerankCase], floor: FloorConfig, batch_size: int) -> tuple[float, list, float]:
+def stalled(result: dict[str, Any]) -> bool:
+    """The cross-encoder term is flat beside the prior's: training added nothing a ranking can show (the zeroed
+    head and the encoder waited on each other; the probe stage before BCE is the remedy, README)."""
+    spread = result.get("cross_encoder_spread")
+    return spread is not None and spread < FLAT
+
+
+def _scale_share(
+    judge: Any, cases: list[RerankCase], floor: FloorConfig, batch_size: int
+) -> tuple[float, list, float, float]:
     """The largest share of the cross-encoder term that keeps the floor. The logit is linear in the share
     (`share * ce + weight * cos + bias`), so the student is run once, at share 1, and every share is scored from
-    its two terms."""
+    its two terms. Also the term's spread: its standard deviation over the split's candidates over the prior's."""
+
     from train.evaluate import evaluate_scores
     from train.score import per_case
 
@@ -120,7 +135,8 @@ def _scale_share(judge: Any, cases: list[RerankCase], floor: FloorConfig, batch_
         scores = torch.sigmoid(alpha * cross_encoder + start).tolist()
         return evaluate_scores(cases, per_case(cases, scores))["overall"][floor.metric]
 
-    return _largest_alpha(score_of, floor.metric, floor.tolerance)
+    spread = float(cross_encoder.std() / start.std()) if len(triples) > 1 and float(start.std()) > 0 else 0.0
+    return (*_largest_alpha(score_of, floor.metric, floor.tolerance), spread)
 
 
 def _mix_weights(
@@ -208,4 +224,10 @@ def interpolation_line(result: dict[str, Any]) -> str:
         f"({result['queries']} queries; {result['metric']} "
         + ", ".join(f"{t['alpha']:.1f}: {t[result['metric']]:.3f}" for t in result["tried"])
         + f"; start {result['start_score']:.3f})"
+        + (
+            f"; WARNING: the cross-encoder term is flat (its spread {result['cross_encoder_spread']:.3f} of the "
+            "prior's): training added nothing, the student ranks as its start (add the probe stage, README)"
+            if stalled(result)
+            else ""
+        )
     )

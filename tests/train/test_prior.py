@@ -18,7 +18,7 @@ from train import distill
 from train.baselines import embedding_scores
 from train.config import TrainConfigError, parse_train_config
 from train.data import case_triples, read_rows, rows_to_cases
-from train.floor import interpolate_to_floor
+from train.floor import interpolate_to_floor, interpolation_line, stalled
 from train.groups import pointwise_examples, tokenized
 
 PEOPLE = ("Anna", "Ben", "Cleo", "Dev", "Esme", "Farid", "Gus", "Hana", "Ivo", "Jia", "Kai", "Lena")
@@ -232,6 +232,19 @@ def test_interpolation_scales_the_cross_encoder_term_until_the_floor_holds(
     again = interpolate_to_floor(config, config.evaluation.floor, out, str(minilm_dir))
     assert [t["map"] for t in again["tried"]] == pytest.approx([t["map"] for t in mix["tried"]])  # the whole term
     assert again["alpha"] == mix["alpha"] == load_for_inference(out).prior.share
+    assert not stalled(mix) and "WARNING" not in interpolation_line(mix)  # this term moves the ranking (down)
+
+
+def test_a_flat_cross_encoder_term_is_flagged(minilm_dir: Path, matching_dir: Path, tmp_path: Path) -> None:
+    """A head that stayed at zero (the stage stalled): the student is its start, and the line says so."""
+    student = _started(minilm_dir, matching_dir)
+    with torch.no_grad():
+        student.model.classifier.weight.mul_(0.0).add_(1e-6)
+    out = student.save(tmp_path / "student")
+    config = distill.load_train_config(_config(tmp_path, matching_dir, 'interpolate = "validation"\n'))
+    mix = interpolate_to_floor(config, config.evaluation.floor, out, str(minilm_dir))
+    assert mix["cross_encoder_spread"] < 0.05 and stalled(mix)
+    assert "WARNING: the cross-encoder term is flat" in interpolation_line(mix)
 
 
 def test_a_prior_is_a_cross_encoder_option_and_mixes_against_the_embedding_start(tmp_path: Path) -> None:
