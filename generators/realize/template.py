@@ -12,6 +12,7 @@ distractor talk (sharing names and words with the facts, stating none) fill the 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -288,35 +289,27 @@ class _Planner:
     def episode(self, event: Event) -> None:
         """An everyday episode, told by its subject in the first session on or after its day (a preference: any
         session from then on), as a composed exchange (`compose.episode_turns`)."""
-        world, rng = self.world, self.rng
         later = [i for i, d in enumerate(self.dates) if d.date() >= event.date]
         if not later:
             return  # after the last session: never told
-        session = pick(rng, later) if event.kind == "favourite" else later[0]
-        values: dict[str, str] = {}
-        if "person" in event.args:
-            person = world.person(event.args["person"])
-            values = {"name": person.name, "rel": person.relation or "friend"}
-        turns = compose.episode_turns(event.kind, event.id, event.details, values, rng)
-        lines = [
-            _Line(role, text, ids, when=event.date if "{when}" in text else None, pad="vary")
-            for role, text, ids in turns
-        ]
-        self.plan[session].append(_Block(event.subject, lines))
+        session = pick(self.rng, later) if event.kind == "favourite" else later[0]
+        self._tell(event, session, compose.episode_turns)
 
     def recall(self, event: Event) -> None:
         """A later session coming back to an episode told before (`compose.recall_turns`): one more turn expressing
         it, in any session after the one that told it."""
-        rng = self.rng
         later = [i for i, d in enumerate(self.dates) if d.date() >= event.date]
         if len(later) < 2:
             return
+        self._tell(event, pick(self.rng, later[1:]), compose.recall_turns)
+
+    def _tell(self, event: Event, session: int, write: Callable[..., list[tuple[str, str, tuple[str, ...]]]]) -> None:
+        """The exchange `write` composes for `event` (its subject the teller), planned into `session`."""
         values: dict[str, str] = {}
         if "person" in event.args:
             person = self.world.person(event.args["person"])
             values = {"name": person.name, "rel": person.relation or "friend"}
-        session = pick(rng, later[1:])
-        turns = compose.recall_turns(event.kind, event.id, event.details, values, rng)
+        turns = write(event.kind, event.id, event.details, values, self.rng)
         lines = [
             _Line(role, text, ids, when=event.date if "{when}" in text else None, pad="vary")
             for role, text, ids in turns
