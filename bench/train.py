@@ -52,6 +52,9 @@ from train.locomo import load_locomo
 from train.score import load_for_inference, score_cases
 
 HEADLINE = ("map", "mrr@10", "ndcg@10")
+# length_rho: within-query Spearman of the scores with the turns' lengths (a student that ranks long turns first
+# whatever the question fails on real histories with long replies)
+ALL_TURNS_COLUMNS = ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10", "length_rho", "ece")
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -201,7 +204,7 @@ def main() -> int:
         systems = evaluate_on(student_dir, cases, baselines, progress=True)  # ~55k pairs
         result["test_all_turns"] = systems
         print(f"\n## test split as LoCoMo, every turn of the dialogue a candidate ({len(cases)} queries)\n")
-        print(format_table(systems, ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10", "ece")))
+        print(format_table(systems, ALL_TURNS_COLUMNS))
 
     if args.heldout is not None:
         cases = heldout_cases(args.heldout, args.out / "heldout-export", args.heldout_per_skill)
@@ -210,7 +213,7 @@ def main() -> int:
         result["heldout_beats_per_skill"] = beats_per_skill(systems, baselines)
         print(f"\n## {args.heldout}: every turn a candidate, {args.heldout_per_skill} queries per skill "
               f"({len(cases)} queries, {sum(len(c.candidates) for c in cases)} pairs)\n")  # fmt: skip
-        print(format_table(systems, ("map", "mrr@10", "ndcg@10", "recall@1", "recall@5", "recall@10")))
+        print(format_table(systems, ALL_TURNS_COLUMNS))
         print("\nMAP per skill:\n")
         print(per_skill_table(systems))
 

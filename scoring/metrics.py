@@ -164,8 +164,8 @@ def threshold_filter(scores: Sequence[float], relevant: Sequence[bool], threshol
 
 
 def spearman_within(groups: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
-    """Mean over groups (queries) of Spearman's rho between scores and graded gold, over the groups whose grades
-    differ; a group of constant scores counts 0. None when no group qualifies."""
+    """Mean over groups (queries) of Spearman's rho between scores and a second value per candidate (graded gold,
+    or length), over the groups whose values differ; a group of constant scores counts 0. None when none qualifies."""
     rhos = []
     for p, g in groups:
         if len(g) < 2 or np.all(g == g[0]):

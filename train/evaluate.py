@@ -6,8 +6,10 @@ MRR@10, NDCG@10, Recall@1/5/10 (per case, averaged), and for probability scores 
 of keeping the candidates scored >= --threshold (pooled over candidates), and the tier table
 (`scoring.metrics.tier_table`: score tier = nearest grade to 4 x score; precision and recall of keeping tier >= k
 against graded gold, which is the dataset's `grade` or, for cases with binary positives such as LoCoMo's, 4 for a
-positive and 0 otherwise) with the within-case Spearman against it; overall and per skill (dataset) or per LoCoMo
-category. `--baselines bm25,embedding` scores the same cases with BM25 and the MiniLM bi-encoder. Cases
+positive and 0 otherwise) with the within-case Spearman against it; `length_rho`, the within-case Spearman between
+a system's scores and the candidates' lengths in words (a shortcut check: a student that ranks long turns first
+whatever the question fails on real histories with long assistant replies); overall and per skill (dataset) or per
+LoCoMo category. `--baselines bm25,embedding` scores the same cases with BM25 and the MiniLM bi-encoder. Cases
 without positives are skipped and counted. Prints a table to stderr and the JSON report to stdout and --out.
 """
 
@@ -50,6 +52,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "recall@5",
     "recall@10",
     "spearman",
+    "length_rho",
     "ece",
     "brier",
 )
@@ -98,6 +101,7 @@ def evaluate_scores(
     per_group: dict[str, list[dict[str, float]]] = defaultdict(list)
     pooled: dict[str, list[tuple[float, bool, int]]] = defaultdict(list)
     graded: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    lengths: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
     overall: list[dict[str, float]] = []
     skipped: dict[str, int] = defaultdict(int)
     for case in cases:
@@ -117,9 +121,9 @@ def evaluate_scores(
         positives = set(case.positives)
         grades = grades_of(case)
         pooled[group] += [(scores[c.id], c.id in positives, grades[c.id]) for c in case.candidates]
-        graded[group].append(
-            (np.array([scores[c.id] for c in case.candidates]), np.array([grades[c.id] for c in case.candidates]))
-        )
+        values = np.array([scores[c.id] for c in case.candidates])
+        graded[group].append((values, np.array([grades[c.id] for c in case.candidates])))
+        lengths[group].append((values, np.array([len(c.text.split()) for c in case.candidates])))
     groups = sorted(set(per_group) | set(skipped))
     everything = [pair for g in groups for pair in pooled[g]]
     return {
@@ -130,12 +134,14 @@ def evaluate_scores(
         "overall": {
             **mean_metrics(overall),
             "spearman": spearman_within([x for g in groups for x in graded[g]]),
+            "length_rho": spearman_within([x for g in groups for x in lengths[g]]),
             **_pooled(everything, calibrated, threshold),
         },
         "by_group": {
             g: {
                 **mean_metrics(per_group[g]),
                 "spearman": spearman_within(graded[g]),
+                "length_rho": spearman_within(lengths[g]),
                 **_pooled(pooled[g], calibrated, threshold),
                 "skipped_no_positives": skipped[g],
             }

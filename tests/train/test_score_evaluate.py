@@ -181,6 +181,25 @@ def test_evaluate_reports_the_tier_table_on_graded_and_binary_cases() -> None:
     assert evaluate_scores(graded, scored, calibrated=False)["overall"]["tiers"] is None
 
 
+def test_evaluate_reports_how_far_scores_follow_candidate_length() -> None:
+    case = CASES[0].model_copy(
+        update={
+            "candidates": [
+                CaseCandidate(id="short", text="Porto."),
+                CaseCandidate(id="mid", text="She moved to Porto in June."),
+                CaseCandidate(id="long", text="Ben said the weather in Leeds was grey all week and he stayed in."),
+            ],
+            "positives": ["mid"],
+        }
+    )
+    by_length = [ScoredCase(case_id=case.case_id, scores={"short": 0.1, "mid": 0.5, "long": 0.9})]
+    assert evaluate_scores([case], by_length)["overall"]["length_rho"] == pytest.approx(1.0)
+    against = [ScoredCase(case_id=case.case_id, scores={"short": 0.3, "mid": 0.9, "long": 0.2})]
+    report = evaluate_scores([case], against, calibrated=False)
+    assert report["overall"]["length_rho"] == pytest.approx(-0.5)
+    assert report["by_group"][evaluate.group_of(case)]["length_rho"] == pytest.approx(-0.5)
+
+
 def test_evaluate_cli_baselines_without_a_model(
     toy_dataset_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
