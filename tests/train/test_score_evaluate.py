@@ -140,18 +140,22 @@ def test_evaluate_cli_on_locomo_counts_repairs(
     assert json.loads(again.read_text())["overall"] == report["overall"]
 
 
+def with_candidates(texts: dict[str, str], positive: str) -> RerankCase:
+    """CASES[0] with these candidates (id -> text), one of them the positive."""
+    candidates = [CaseCandidate(id=cid, text=text) for cid, text in texts.items()]
+    return CASES[0].model_copy(update={"candidates": candidates, "positives": [positive]})
+
+
 def test_bm25_baseline_ranks_the_overlapping_memory_first() -> None:
     from train.baselines import bm25_scores
 
-    case = CASES[0].model_copy(
-        update={
-            "candidates": [
-                CaseCandidate(id="x", text="The weather was grey all week."),
-                CaseCandidate(id="y", text="Anna said she would live in Porto from June."),
-                CaseCandidate(id="z", text="Ben bought a car."),
-            ],
-            "positives": ["y"],
-        }
+    case = with_candidates(
+        {
+            "x": "The weather was grey all week.",
+            "y": "Anna said she would live in Porto from June.",
+            "z": "Ben bought a car.",
+        },
+        positive="y",
     )
     scores = bm25_scores([case])[0].scores
     assert max(scores, key=scores.get) == "y"
@@ -182,15 +186,13 @@ def test_evaluate_reports_the_tier_table_on_graded_and_binary_cases() -> None:
 
 
 def test_evaluate_reports_how_far_scores_follow_candidate_length() -> None:
-    case = CASES[0].model_copy(
-        update={
-            "candidates": [
-                CaseCandidate(id="short", text="Porto."),
-                CaseCandidate(id="mid", text="She moved to Porto in June."),
-                CaseCandidate(id="long", text="Ben said the weather in Leeds was grey all week and he stayed in."),
-            ],
-            "positives": ["mid"],
-        }
+    case = with_candidates(
+        {
+            "short": "Porto.",
+            "mid": "She moved to Porto in June.",
+            "long": "Ben said the weather in Leeds was grey all week and he stayed in.",
+        },
+        positive="mid",
     )
     by_length = [ScoredCase(case_id=case.case_id, scores={"short": 0.1, "mid": 0.5, "long": 0.9})]
     assert evaluate_scores([case], by_length)["overall"]["length_rho"] == pytest.approx(1.0)
