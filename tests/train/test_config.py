@@ -11,18 +11,17 @@ STAGE = {"name": "bce", "loss": "bce"}
 
 
 @pytest.mark.parametrize(
-    ("name", "losses"),
-    [
-        ("train.toml", ["bce", "bce"]),
-        ("train_qwen3.toml", ["bce", "infonce"]),
-        ("train_general.toml", ["bce", "infonce"]),
+    ("name", "losses", "trains"),
+    [  # the CPU recipe: a head-only probe, then the whole model (README: the stall it avoids)
+        ("train.toml", ["bce", "bce"], ["head", "all"]),
+        ("train_qwen3.toml", ["bce", "infonce"], ["all", "all"]),
+        ("train_general.toml", ["bce", "infonce"], ["all", "all"]),
     ],
 )
-def test_shipped_configs_load(name: str, losses: list[str]) -> None:
+def test_shipped_configs_load(name: str, losses: list[str], trains: list[str]) -> None:
     config = load_train_config(REPO / "configs" / name)
     assert [s.loss for s in config.stages] == losses
-    if name == "train.toml":  # the CPU recipe: a head-only probe, then the whole model (README: the stall it avoids)
-        assert [s.train for s in config.stages] == ["head", "all"]
+    assert [s.train for s in config.stages] == trains
     assert all(s.negatives >= 1 for s in config.stages if s.loss == "infonce")
 
 
