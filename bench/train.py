@@ -100,21 +100,29 @@ def per_skill_table(systems: dict) -> str:
 
 
 def tier_lines(tiers: dict) -> str:
-    """`scoring.metrics.tier_table` as markdown: share of candidates per grade and per score tier, and what keeping
-    tier >= k gives (precision and recall against grade >= k)."""
+    """`scoring.metrics.tier_table` as markdown: share of candidates per grade and per score tier, what keeping
+    tier >= k gives (precision and recall against grade >= k), and the ranking's R-precision there (the precision of
+    the best-placed threshold that keeps as many as there are: where it is short too, calibration cannot help)."""
     lines = [
-        "| tier k | share of grade k | share of tier k | keep tier >= k: precision / recall / kept |",
-        "|---|---|---|---|",
+        "| tier k | share of grade k | share of tier k | keep tier >= k: precision / recall / kept | R-precision |",
+        "|---|---|---|---|---|",
     ]
     for k in sorted(tiers["share_grade"]):
         at = tiers["at_tier"].get(k)
-        keep = (
-            ""
+        keep, best = (
+            ("", "")
             if at is None
-            else " / ".join("-" if at[m] is None else f"{at[m]:.3f}" for m in ("precision", "recall", "kept"))
+            else (
+                " / ".join(_figure(at[m]) for m in ("precision", "recall", "kept")),
+                _figure(at.get("r_precision")),
+            )
         )
-        lines.append(f"| {k} | {tiers['share_grade'][k]:.3f} | {tiers['share_tier'][k]:.3f} | {keep} |")
+        lines.append(f"| {k} | {tiers['share_grade'][k]:.3f} | {tiers['share_tier'][k]:.3f} | {keep} | {best} |")
     return "\n".join(lines)
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def beats(systems: dict, baselines: list[str]) -> dict[str, bool]:

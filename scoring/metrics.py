@@ -180,13 +180,16 @@ def tier_table(scores: Sequence[float], grades: Sequence[int]) -> dict:
 
     `share_grade` / `share_tier`: the share of candidates of each graded-gold grade / each score tier.
     `at_tier[k]` for k = 1..4, keeping the candidates whose tier is >= k: precision (share kept of grade >= k;
-    None when none is kept), recall (share of grade >= k kept), kept (share of all), and `precision_evidence`, the
-    share kept of grade >= 3 (binary gold).
+    None when none is kept), recall (share of grade >= k kept), kept (share of all), `precision_evidence`, the
+    share kept of grade >= 3 (binary gold), and `r_precision`, the precision of the R highest scores pooled, R the
+    number of grade >= k (None when there are none): the precision the ranking allows wherever the threshold sits,
+    so a tier that misses a precision target shows whether the calibration or the ranking is short.
     """
     s = np.asarray(scores, dtype=float)
     g = np.asarray(grades, dtype=int)
     tiers = np.array([tier_of(float(v)) for v in s], dtype=int)
     n = len(s)
+    order = np.argsort(-s, kind="stable")
     at_tier = {}
     for k in range(1, MAX_GRADE + 1):
         kept = tiers >= k
@@ -196,6 +199,7 @@ def tier_table(scores: Sequence[float], grades: Sequence[int]) -> dict:
             "recall": float(kept[relevant].mean()) if relevant.any() else None,
             "kept": float(kept.mean()) if n else None,
             "precision_evidence": float((g[kept] >= EVIDENCE_TIER).mean()) if kept.any() else None,
+            "r_precision": float(relevant[order[: relevant.sum()]].mean()) if relevant.any() else None,
         }
     return {"n": n, "share_grade": _shares(g), "share_tier": _shares(tiers), "at_tier": at_tier}
 

@@ -85,6 +85,7 @@ def test_graded_metrics_and_tiers_read_the_grades():
         "recall": 1.0,
         "kept": 1.0,
         "precision_evidence": pytest.approx(1 / 3),
+        "r_precision": 1.0,
     }
     assert t["at_tier"]["4"]["precision"] == 1.0 and t["at_tier"]["4"]["recall"] == 1.0
     swapped = {("q", "g"): 0.5, ("q", "x"): 0.9, ("q", "y"): 0.2}

@@ -176,7 +176,13 @@ def test_evaluate_reports_calibration_for_students_only() -> None:
 def test_evaluate_reports_the_tier_table_on_graded_and_binary_cases() -> None:
     scored = [ScoredCase(case_id="c1", scores={"a": 0.9, "b": 0.7})]  # tiers 4 and 3
     binary = evaluate_scores(CASES, scored)["overall"]  # positives only: a is grade 4, b grade 0
-    assert binary["tiers"]["at_tier"]["3"] == {"precision": 0.5, "recall": 1.0, "kept": 1.0, "precision_evidence": 0.5}
+    assert binary["tiers"]["at_tier"]["3"] == {
+        "precision": 0.5,
+        "recall": 1.0,
+        "kept": 1.0,
+        "precision_evidence": 0.5,
+        "r_precision": 1.0,  # a ranks first: a threshold between .9 and .7 would keep it alone
+    }
     assert binary["spearman"] == pytest.approx(1.0)
     graded = [CASES[0].model_copy(update={"meta": {"skill": "temporal", "grades": {"a": 4, "b": 3}}})]
     tiers = evaluate_scores(graded, scored)["overall"]["tiers"]
