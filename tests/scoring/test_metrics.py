@@ -100,7 +100,7 @@ def test_tier_table_r_precision_tells_a_low_calibration_from_a_weak_ranking() ->
     # scores all below tier 3: nothing kept, but the ranking puts both grade-4 candidates first
     low = tier_table([0.3, 0.25, 0.1, 0.05], grades)["at_tier"]["3"]
     assert low["precision"] is None and low["kept"] == 0.0 and low["r_precision"] == 1.0
-    # the same tiers kept, a ranking that mixes them: R = 2, the two highest hold one grade-4 candidate
+    # nothing kept again, and a ranking that mixes them: R = 2, the two highest hold one grade-4 candidate
     mixed = tier_table([0.3, 0.1, 0.25, 0.05], grades)["at_tier"]["3"]
     assert mixed["r_precision"] == 0.5
     assert tier_table([0.9, 0.1], [0, 0])["at_tier"]["3"]["r_precision"] is None  # nothing of grade >= 3
