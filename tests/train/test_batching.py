@@ -70,3 +70,25 @@ def test_packing_is_automatic_only_where_the_attention_reads_packed_rows(tiny_qw
     assert use_packing(student, EngineConfig(packing=False)) is False
     with pytest.raises(ValueError, match=r"engine\.packing: the cross_encoder student cannot pack"):
         use_packing(load_student("cross_encoder", minilm_dir), EngineConfig(packing=True))
+
+
+def test_the_shipped_probe_trains_the_head_alone_on_token_budget_batches(
+    minilm_dir: Path, toy_dataset_dir: Path, tmp_path: Path
+):
+    """configs/train.toml's first stage: the MiniLM cross-encoder with an embedding prior, `train = "head"`, padded
+    token-budget batches. One step per prepared batch; the head learns, no encoder weight moves."""
+    from scoring.rerankers.prior import EmbeddingPrior
+
+    student = load_student("cross_encoder", minilm_dir)
+    student.prior = EmbeddingPrior(encoder=str(minilm_dir))
+    examples = pointwise_examples(read_rows(load_from_disk(str(toy_dataset_dir))["train"]))
+    lengths = unit_lengths(tokenized(student, examples))
+    budget = 4 * max(max(u) for u in lengths)
+    stage = StageConfig(name="probe", loss="bce", train="head", max_tokens=budget, batch_size=16, lr=1e-2, epochs=1)
+    head = {id(p) for p in student.head().parameters()}
+    before = {n: p.detach().clone() for n, p in student.model.named_parameters() if id(p) not in head}
+    trainer, _ = train_stage(student, stage, EngineConfig(logging_steps=1), examples, tmp_path / "probe", seed=1)
+    assert trainer.state.global_step == len(token_budget_batches(lengths, budget, 16)) > 1
+    assert float(student.head().weight.detach().abs().sum()) > 0  # zeroed by the prior's fit, then trained
+    moved = [n for n, p in student.model.named_parameters() if id(p) not in head and not p.detach().equal(before[n])]
+    assert moved == []
