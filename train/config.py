@@ -148,6 +148,12 @@ class TrainConfig(_Section):
         default="label",
         description="what the main dataset's candidates are fitted to: the teachers' graded soft label, or binary gold",
     )
+    label_sharpness: float = Field(
+        default=1.0,
+        gt=0,
+        description="target = 'label': fit sigmoid(sharpness * logit(label)) instead of the label, wider gaps between "
+        "grades in the same order (train.groups.sharpened_targets); calibration maps the scores back",
+    )
     max_length: int | None = Field(default=None, ge=8)
     embedding_prior: bool = Field(
         default=False,
@@ -181,6 +187,8 @@ class TrainConfig(_Section):
         probes = [s.name for s in self.stages if s.train == "head"]
         if probes and self.student != "cross_encoder":
             raise ValueError(f"stages.{probes[0]}.train: only the cross_encoder student has a head of its own")
+        if self.target == "gold" and self.label_sharpness != 1.0:
+            raise ValueError('label_sharpness: applies to target = "label" (binary gold has nothing to sharpen)')
         if self.embedding_prior and self.student != "cross_encoder":
             raise ValueError(f"embedding_prior: only the cross_encoder student has one, not {self.student}")
         if floor is not None and floor.interpolate is not None:

@@ -36,7 +36,14 @@ from train.config import MAIN, EvalConfig, StageConfig, TrainConfig, TrainConfig
 from train.data import load_dataset_dir, read_rows, rows_to_cases, training_examples
 from train.engine import NonFiniteError, train_stage
 from train.floor import FloorError, check_floor, floor_line, interpolate_to_floor, interpolation_line, stalled
-from train.groups import binary_targets, infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
+from train.groups import (
+    binary_targets,
+    infonce_groups,
+    pointwise_examples,
+    sharpened_targets,
+    weighted,
+    with_dialogue_negatives,
+)
 
 log = logging.getLogger("train.distill")
 
@@ -55,12 +62,16 @@ def load_split(path: Path, split: str, what: str) -> list[DatasetRow]:
 
 def load_sources(config: TrainConfig, data: Path) -> dict[str, list[DatasetRow]]:
     """Every dataset a stage names: `main` (--data, train split; its labels replaced by binary gold when the config's
-    `target` is "gold") and the config's extra datasets."""
+    `target` is "gold", sharpened by its `label_sharpness`) and the config's extra datasets."""
     needed = {name for stage in config.stages for name in stage.data}
     sources = {}
     if MAIN in needed:
         main = load_split(data, "train", "--data")
-        sources[MAIN] = binary_targets(main) if config.target == "gold" else main
+        if config.target == "gold":
+            main = binary_targets(main)
+        elif config.label_sharpness != 1.0:
+            main = sharpened_targets(main, config.label_sharpness)
+        sources[MAIN] = main
     for name in sorted(needed - {MAIN}):
         src = config.datasets[name]
         sources[name] = load_split(src.path, src.split, f"datasets.{name}")

@@ -3,6 +3,7 @@ collators (tokenize on the fly; targets travel under names the Trainer does not 
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -37,6 +38,25 @@ def binary_targets(rows: Sequence[DatasetRow]) -> list[DatasetRow]:
         row.model_copy(update={"candidates": [c.model_copy(update={"label": float(c.gold)}) for c in row.candidates]})
         for row in rows
     ]
+
+
+def sharpened(label: float, sharpness: float) -> float:
+    """sigmoid(sharpness * logit(label)); 0, 0.5 and 1 stay where they are."""
+    if label <= 0.0 or label >= 1.0:
+        return label
+    return 1.0 / (1.0 + math.exp(-sharpness * math.log(label / (1.0 - label))))
+
+
+def sharpened_targets(rows: Sequence[DatasetRow], sharpness: float) -> list[DatasetRow]:
+    """The rows with each candidate's label sharpened in logit space (a config's `label_sharpness`): the labels keep
+    their order and the gaps between grades widen (labels .25 / .5 / .75 at sharpness 3: .036 / .5 / .964). A student
+    that fits them has logit = sharpness * logit(label), so the calibration after training (a scale and an offset on
+    the logit, fitted to the unsharpened labels) maps its scores back to expected grade / 4."""
+    out = []
+    for row in rows:
+        candidates = [c.model_copy(update={"label": sharpened(c.label, sharpness)}) for c in row.candidates]
+        out.append(row.model_copy(update={"candidates": candidates}))
+    return out
 
 
 DIALOGUE_ORIGIN = "dialogue:other_query"

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
+from datasets import load_from_disk
 
 from schemas import RowCandidate
 from tests.train.toy_data import toy_rows
-from train.groups import DIALOGUE_ORIGIN, infonce_groups, pointwise_examples, weighted, with_dialogue_negatives
+from train.config import TrainConfigError, parse_train_config
+from train.data import read_rows
+from train.distill import load_sources
+from train.groups import (
+    DIALOGUE_ORIGIN,
+    infonce_groups,
+    pointwise_examples,
+    sharpened,
+    weighted,
+    with_dialogue_negatives,
+)
 from train.losses import group_loss
 
 
@@ -119,3 +131,20 @@ def test_dialogue_negatives_come_from_other_queries_of_the_same_dialogue() -> No
     group = infonce_groups(out[:1], negatives=1)[0]
     assert group["documents"][:2] == ["memory p1", "memory c1"] and len(group["documents"]) == 4
     assert group["labels"][2:] == [0.0, 0.0]
+
+
+def test_label_sharpness_widens_the_gaps_between_grades_in_the_same_order(toy_dataset_dir: Path) -> None:
+    config = parse_train_config({"label_sharpness": 3.0, "stages": [{"name": "a", "loss": "bce"}]})
+    plain = read_rows(load_from_disk(str(toy_dataset_dir))["train"])
+    main = load_sources(config, toy_dataset_dir)["main"]
+    assert [c.label for c in plain[0].candidates] == pytest.approx([0.1, 0.9, 0.2])
+    # sigmoid(3 * logit(label)): 0.1 -> 0.00137, 0.9 -> 0.99863, 0.2 -> 0.0154
+    assert [c.label for c in main[0].candidates] == pytest.approx([0.00137, 0.99863, 0.01538], abs=1e-5)
+    for before, after in zip(plain, main, strict=True):
+        old, new = [c.label for c in before.candidates], [c.label for c in after.candidates]
+        assert sorted(range(len(old)), key=old.__getitem__) == sorted(range(len(new)), key=new.__getitem__)
+        assert [c.grade for c in after.candidates] == [c.grade for c in before.candidates]
+    assert [sharpened(x, 3.0) for x in (0.0, 0.5, 1.0)] == [0.0, 0.5, 1.0]
+    assert sharpened(0.3, 1.0) == pytest.approx(0.3)
+    with pytest.raises(TrainConfigError, match="label_sharpness: applies to target"):
+        parse_train_config({"target": "gold", "label_sharpness": 3.0, "stages": [{"name": "a", "loss": "bce"}]})
