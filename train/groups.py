@@ -34,8 +34,13 @@ def weighted(rows: Sequence[DatasetRow], weight: float, seed: int, name: str) ->
 def binary_targets(rows: Sequence[DatasetRow]) -> list[DatasetRow]:
     """The rows with each candidate's label replaced by its binary gold (a config's `target = "gold"`): the binary
     student that graded labels are compared with."""
+    return relabeled(rows, lambda c: float(c.gold))
+
+
+def relabeled(rows: Sequence[DatasetRow], label_of: Callable[[RowCandidate], float]) -> list[DatasetRow]:
+    """Copies of the rows with each candidate's label replaced by `label_of(candidate)`; the input is left as it was."""
     return [
-        row.model_copy(update={"candidates": [c.model_copy(update={"label": float(c.gold)}) for c in row.candidates]})
+        row.model_copy(update={"candidates": [c.model_copy(update={"label": label_of(c)}) for c in row.candidates]})
         for row in rows
     ]
 
@@ -44,7 +49,8 @@ def sharpened(label: float, sharpness: float) -> float:
     """sigmoid(sharpness * logit(label)); 0, 0.5 and 1 stay where they are."""
     if label <= 0.0 or label >= 1.0:
         return label
-    return 1.0 / (1.0 + math.exp(-sharpness * math.log(label / (1.0 - label))))
+    z = sharpness * (math.log(label) - math.log1p(-label))
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))  # no overflow at any z
 
 
 def sharpened_targets(rows: Sequence[DatasetRow], sharpness: float) -> list[DatasetRow]:
@@ -52,11 +58,7 @@ def sharpened_targets(rows: Sequence[DatasetRow], sharpness: float) -> list[Data
     their order and the gaps between grades widen (labels .25 / .5 / .75 at sharpness 3: .036 / .5 / .964). A student
     that fits them has logit = sharpness * logit(label), so the calibration after training (a scale and an offset on
     the logit, fitted to the unsharpened labels) maps its scores back to expected grade / 4."""
-    out = []
-    for row in rows:
-        candidates = [c.model_copy(update={"label": sharpened(c.label, sharpness)}) for c in row.candidates]
-        out.append(row.model_copy(update={"candidates": candidates}))
-    return out
+    return relabeled(rows, lambda c: sharpened(c.label, sharpness))
 
 
 DIALOGUE_ORIGIN = "dialogue:other_query"

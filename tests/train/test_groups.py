@@ -146,5 +146,6 @@ def test_label_sharpness_widens_the_gaps_between_grades_in_the_same_order(toy_da
         assert [c.grade for c in after.candidates] == [c.grade for c in before.candidates]
     assert [sharpened(x, 3.0) for x in (0.0, 0.5, 1.0)] == [0.0, 0.5, 1.0]
     assert sharpened(0.3, 1.0) == pytest.approx(0.3)
+    assert sharpened(1e-6, 100.0) == 0.0 and sharpened(1 - 1e-6, 100.0) == 1.0  # far past exp's range: no overflow
     with pytest.raises(TrainConfigError, match="label_sharpness: applies to target"):
         parse_train_config({"target": "gold", "label_sharpness": 3.0, "stages": [{"name": "a", "loss": "bce"}]})
