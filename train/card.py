@@ -38,6 +38,18 @@ scores = student.score([(instruction, query_side, rendered_memory)])
 }
 
 
+def target_words(config: TrainConfig) -> str:
+    """What the student fitted, in the card's words (the config's `target`, `label_sharpness` and `gold_weight`)."""
+    if config.target == "gold":
+        return "binary gold (evidence 1, every other candidate 0)"
+    words = "the teachers' graded soft labels"
+    if config.label_sharpness != 1.0:
+        words += f", sharpened: sigmoid({config.label_sharpness:g} * logit(label))"
+    if config.gold_weight:
+        words += f", mixed with binary gold at weight {config.gold_weight:g}"
+    return words
+
+
 def model_card(
     config: TrainConfig,
     summary: Mapping[str, Any],
@@ -57,7 +69,7 @@ def model_card(
         "---",
         f"# memdistill {config.student} student",
         "",
-        f"Distilled by memdistill from `{summary['model']}` on `{summary['data']}` (teachers' soft labels).",
+        f"Distilled by memdistill from `{summary['model']}` on `{summary['data']}`; fitted to {target_words(config)}.",
         "The query side carries the instruction, the context turns and the query time; the document is the",
         "rendered memory (`[date] speaker: text`). "
         + (

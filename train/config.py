@@ -152,7 +152,14 @@ class TrainConfig(_Section):
         default=1.0,
         gt=0,
         description="target = 'label': fit sigmoid(sharpness * logit(label)) instead of the label, wider gaps between "
-        "grades in the same order (train.groups.sharpened_targets); calibration maps the scores back",
+        "grades in the same order (train.groups.label_targets); calibration maps the scores back",
+    )
+    gold_weight: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="target = 'label': fit gold_weight * gold + (1 - gold_weight) * label, distillation's hard-label "
+        "term beside the soft one (train.groups.label_targets); calibration maps the scores back",
     )
     max_length: int | None = Field(default=None, ge=8)
     embedding_prior: bool = Field(
@@ -189,6 +196,8 @@ class TrainConfig(_Section):
             raise ValueError(f"stages.{probes[0]}.train: only the cross_encoder student has a head of its own")
         if self.target == "gold" and self.label_sharpness != 1.0:
             raise ValueError('label_sharpness: applies to target = "label" (binary gold has nothing to sharpen)')
+        if self.target == "gold" and self.gold_weight:
+            raise ValueError('gold_weight: applies to target = "label" (target = "gold" is gold_weight 1)')
         if self.embedding_prior and self.student != "cross_encoder":
             raise ValueError(f"embedding_prior: only the cross_encoder student has one, not {self.student}")
         if floor is not None and floor.interpolate is not None:

@@ -39,8 +39,8 @@ from train.floor import FloorError, check_floor, floor_line, interpolate_to_floo
 from train.groups import (
     binary_targets,
     infonce_groups,
+    label_targets,
     pointwise_examples,
-    sharpened_targets,
     weighted,
     with_dialogue_negatives,
 )
@@ -62,15 +62,16 @@ def load_split(path: Path, split: str, what: str) -> list[DatasetRow]:
 
 def load_sources(config: TrainConfig, data: Path) -> dict[str, list[DatasetRow]]:
     """Every dataset a stage names: `main` (--data, train split; its labels replaced by binary gold when the config's
-    `target` is "gold", sharpened by its `label_sharpness`) and the config's extra datasets."""
+    `target` is "gold", else sharpened by its `label_sharpness` and mixed with gold by its `gold_weight`) and the
+    config's extra datasets."""
     needed = {name for stage in config.stages for name in stage.data}
     sources = {}
     if MAIN in needed:
         main = load_split(data, "train", "--data")
         if config.target == "gold":
             main = binary_targets(main)
-        elif config.label_sharpness != 1.0:
-            main = sharpened_targets(main, config.label_sharpness)
+        elif config.label_sharpness != 1.0 or config.gold_weight:
+            main = label_targets(main, config.label_sharpness, config.gold_weight)
         sources[MAIN] = main
     for name in sorted(needed - {MAIN}):
         src = config.datasets[name]

@@ -53,12 +53,18 @@ def sharpened(label: float, sharpness: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))  # no overflow at any z
 
 
-def sharpened_targets(rows: Sequence[DatasetRow], sharpness: float) -> list[DatasetRow]:
-    """The rows with each candidate's label sharpened in logit space (a config's `label_sharpness`): the labels keep
-    their order and the gaps between grades widen (labels .25 / .5 / .75 at sharpness 3: .036 / .5 / .964). A student
-    that fits them has logit = sharpness * logit(label), so the calibration after training (a scale and an offset on
-    the logit, fitted to the unsharpened labels) maps its scores back to expected grade / 4."""
-    return relabeled(rows, lambda c: sharpened(c.label, sharpness))
+def label_targets(rows: Sequence[DatasetRow], sharpness: float = 1.0, gold_weight: float = 0.0) -> list[DatasetRow]:
+    """The rows with each candidate's label replaced by what a `target = "label"` student fits:
+    `gold_weight * gold + (1 - gold_weight) * sharpened(label, sharpness)`.
+
+    Sharpness widens the gaps between grades in logit space and keeps their order (labels .25 / .5 / .75 at sharpness 3:
+    .036 / .5 / .964). The gold weight is distillation's hard-label term (Hinton et al. 2015: a weighted sum of the
+    loss on the hard labels and the loss on the teacher's soft ones); BCE is linear in its target, so that sum is BCE on
+    this mix. At .5 the evidence fits ~.98 and every other candidate at most .5 x its label, in the labels' order: a
+    gap at the evidence boundary binary gold would give, the grades below it kept. A student fitting either has a
+    logit monotone in the labels', so the calibration after training (a scale and an offset on the logit, fitted to
+    the unchanged labels) maps its scores back to expected grade / 4."""
+    return relabeled(rows, lambda c: gold_weight * c.gold + (1.0 - gold_weight) * sharpened(c.label, sharpness))
 
 
 DIALOGUE_ORIGIN = "dialogue:other_query"

@@ -9,6 +9,7 @@ from datasets import load_from_disk
 
 from schemas import RowCandidate
 from tests.train.toy_data import toy_rows
+from train.card import target_words
 from train.config import TrainConfigError, parse_train_config
 from train.data import read_rows
 from train.distill import load_sources
@@ -149,3 +150,26 @@ def test_label_sharpness_widens_the_gaps_between_grades_in_the_same_order(toy_da
     assert sharpened(1e-6, 100.0) == 0.0 and sharpened(1 - 1e-6, 100.0) == 1.0  # far past exp's range: no overflow
     with pytest.raises(TrainConfigError, match="label_sharpness: applies to target"):
         parse_train_config({"target": "gold", "label_sharpness": 3.0, "stages": [{"name": "a", "loss": "bce"}]})
+
+
+def test_gold_weight_mixes_the_hard_label_into_the_target_and_keeps_the_grades_below_it(toy_dataset_dir: Path) -> None:
+    config = parse_train_config({"gold_weight": 0.5, "stages": [{"name": "a", "loss": "bce"}]})
+    plain = read_rows(load_from_disk(str(toy_dataset_dir))["train"])
+    main = load_sources(config, toy_dataset_dir)["main"]
+    for before, after in zip(plain, main, strict=True):
+        for old, new in zip(before.candidates, after.candidates, strict=True):
+            assert new.label == pytest.approx(0.5 * old.gold + 0.5 * old.label)
+            assert (new.gold, new.grade) == (old.gold, old.grade)
+    # the toy row: gold on the 0.9 candidate; the two negatives keep their order (0.1 < 0.2) under it
+    assert [c.label for c in main[0].candidates] == pytest.approx([0.05, 0.95, 0.1])
+    sharp = load_sources(parse_train_config({**config.model_dump(), "label_sharpness": 3.0}), toy_dataset_dir)["main"]
+    assert [c.label for c in sharp[0].candidates] == pytest.approx([0.000685, 0.999315, 0.00769], abs=1e-5)
+    # the model card names what was fitted
+    assert target_words(config) == "the teachers' graded soft labels, mixed with binary gold at weight 0.5"
+    assert target_words(parse_train_config({"target": "gold", "stages": [{"name": "a", "loss": "bce"}]})).startswith(
+        "binary gold"
+    )
+    with pytest.raises(TrainConfigError, match="gold_weight: applies to target"):
+        parse_train_config({"target": "gold", "gold_weight": 0.5, "stages": [{"name": "a", "loss": "bce"}]})
+    with pytest.raises(TrainConfigError, match="gold_weight"):
+        parse_train_config({"gold_weight": 1.5, "stages": [{"name": "a", "loss": "bce"}]})
