@@ -61,9 +61,9 @@ def label_targets(rows: Sequence[DatasetRow], sharpness: float = 1.0, gold_weigh
     .036 / .5 / .964). The gold weight is distillation's hard-label term (Hinton et al. 2015: a weighted sum of the
     loss on the hard labels and the loss on the teacher's soft ones); BCE is linear in its target, so that sum is BCE on
     this mix. At .5 the evidence fits ~.98 and every other candidate at most .5 x its label, in the labels' order: a
-    gap at the evidence boundary binary gold would give, the grades below it kept. A student fitting either has a
-    logit monotone in the labels', so the calibration after training (a scale and an offset on the logit, fitted to
-    the unchanged labels) maps its scores back to expected grade / 4."""
+    gap at the evidence boundary binary gold would give, the grades below it kept. Either way the calibration after
+    training (a scale and an offset on the logit, fitted to the unchanged labels of another split) maps the scores
+    back to expected grade / 4. Every stage that reads `main` fits these, InfoNCE's soft targets included."""
     return relabeled(rows, lambda c: gold_weight * c.gold + (1.0 - gold_weight) * sharpened(c.label, sharpness))
 
 
